@@ -1,0 +1,233 @@
+//! The command line: argument definitions and the pipeline each subcommand runs. `main` only
+//! calls [`run`] and turns its error into a message and an exit code.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime};
+
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::engine::{self, RunConfig};
+use crate::manifest::{self, Manifest};
+use crate::model::Setup;
+use crate::output::{OutputError, Staging};
+use crate::plot::PlotError;
+use crate::scenario::{Scenario, ScenarioError};
+use crate::stats::Summary;
+use crate::trace::TraceFormat;
+use crate::{export, plot};
+
+/// Exit codes, distinct per class of failure so scripts and schedulers can react.
+pub mod exit {
+    /// A bug or an unexpected failure.
+    pub const INTERNAL: i32 = 1;
+    /// Bad command-line usage (clap's own code).
+    pub const USAGE: i32 = 2;
+    /// A scenario file is invalid.
+    pub const INVALID_INPUT: i32 = 3;
+    /// An input file is missing or unreadable.
+    pub const MISSING_FILE: i32 = 4;
+    /// The output could not be written.
+    pub const OUTPUT: i32 = 5;
+}
+
+/// Agent-based simulator of multi-agency partnership dynamics.
+#[derive(Debug, Parser)]
+#[command(name = "partnersim", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulate many seeded rollouts of a scenario and write summary, tables, charts and manifest.
+    Run(RunArgs),
+    /// Validate a scenario and print it fully resolved (defaults, model and kind values filled).
+    Check {
+        /// Scenario file (TOML).
+        file: PathBuf,
+    },
+    /// Print the month-by-month history of one rollout: exactly the rollout `run` simulates.
+    Trace {
+        /// Scenario file (TOML).
+        file: PathBuf,
+        /// Index of the rollout (0-based), as numbered by `run`.
+        #[arg(long, default_value_t = 0)]
+        rollout: u64,
+        /// Master seed, as given to `run`.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Override the scenario's horizon in months.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1200))]
+        months: Option<u32>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = TraceFormat::Text)]
+        format: TraceFormat,
+    },
+}
+
+/// Options of `partnersim run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML).
+    pub file: PathBuf,
+    /// Number of rollouts.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub rollouts: u64,
+    /// Master seed; rollout k draws from streams derived from (seed, k).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (0 = one per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Override the scenario's horizon in months.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1200))]
+    pub months: Option<u32>,
+    /// Output directory (default: output/<scenario name>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace the output directory if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Everything that can stop a command, each with its exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error(transparent)]
+    Plot(#[from] PlotError),
+}
+
+impl CliError {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Scenario(e) if e.is_missing_file() => exit::MISSING_FILE,
+            CliError::Scenario(_) => exit::INVALID_INPUT,
+            CliError::Output(_) | CliError::Plot(_) => exit::OUTPUT,
+        }
+    }
+}
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Run(args) => run_scenario(&args),
+        Command::Check { file } => {
+            let scenario = Scenario::from_file(&file)?;
+            print!("{}", scenario.to_toml());
+            Ok(())
+        }
+        Command::Trace {
+            file,
+            rollout,
+            seed,
+            months,
+            format,
+        } => {
+            let scenario = load_scenario(&file, months)?;
+            let (text, _) = crate::trace::trace(&scenario, seed, rollout, format);
+            print!("{text}");
+            Ok(())
+        }
+    }
+}
+
+/// Loads a scenario with command-line overrides merged over it (STYLE habit 4: one merge).
+pub fn load_scenario(file: &Path, months: Option<u32>) -> Result<Scenario, ScenarioError> {
+    let mut overlay = toml::Table::new();
+    if let Some(m) = months {
+        overlay.insert("months".into(), toml::Value::Integer(m.into()));
+    }
+    Scenario::from_file_with(file, Some(&overlay))
+}
+
+fn run_scenario(args: &RunArgs) -> Result<(), CliError> {
+    let scenario = load_scenario(&args.file, args.months)?;
+    let target = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(&scenario.name));
+    let staging = Staging::begin(&target, args.force)?;
+    let threads = if args.threads == 0 {
+        rayon::current_num_threads()
+    } else {
+        args.threads
+    };
+
+    let started = SystemTime::now();
+    let clock = Instant::now();
+    let setup = Setup::new(&scenario);
+    let bar = progress_bar(args.rollouts);
+    let config = RunConfig::new(args.rollouts, args.seed, threads);
+    let aggregate = engine::run(&setup, &config, &|n| bar.inc(n));
+    bar.finish_and_clear();
+    let summary = Summary::new(&scenario.name, scenario.model.key(), args.seed, &aggregate);
+
+    staging.write("summary.json", export::json::summary(&summary))?;
+    staging.write("stages.csv", export::csv::stages(&summary))?;
+    staging.write("established.csv", export::csv::established(&summary))?;
+    plot::write_all(staging.dir(), &summary)?;
+    let manifest = Manifest {
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+        version: manifest::VERSION,
+        git_commit: manifest::GIT_COMMIT,
+        seed: args.seed,
+        rollouts: args.rollouts,
+        months: scenario.months,
+        threads,
+        posts: scenario.total_posts(),
+        scenario_file: args.file.display().to_string(),
+        scenario_sha256: manifest::scenario_sha256(&scenario),
+        started: manifest::rfc3339(started),
+        finished: manifest::rfc3339(SystemTime::now()),
+        elapsed_seconds: clock.elapsed().as_secs_f64(),
+        scenario: scenario.clone(),
+    };
+    staging.write("manifest.json", manifest::to_json(&manifest))?;
+    let dir = staging.commit()?;
+    println!("{}", headline(&summary, &dir));
+    Ok(())
+}
+
+/// One paragraph a planner can read in the terminal.
+pub fn headline(s: &Summary, dir: &Path) -> String {
+    let pct = |x: f64| format!("{:.1}%", 100.0 * x);
+    let median = s
+        .median_months_to_well_established
+        .map_or("not reached by half".to_string(), |m| format!("{m} months"));
+    format!(
+        "{}: {} rollouts x {} months\n  well established by month {}: {} (95% CI {} to {})\n  median time to well established: {}\n  folded: {}\n  results: {}",
+        s.scenario,
+        s.rollouts,
+        s.months,
+        s.months,
+        pct(s.well_established.share),
+        pct(s.well_established.ci_low),
+        pct(s.well_established.ci_high),
+        median,
+        pct(s.folded.share),
+        dir.display()
+    )
+}
+
+fn progress_bar(total: u64) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} rollouts (ETA {eta})",
+        )
+        .expect("a valid progress template"),
+    );
+    bar
+}

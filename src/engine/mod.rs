@@ -1,0 +1,9 @@
+//! The engine: seeding, the rollout loop with its end reasons, and the rayon fan-out.
+
+pub mod rollout;
+pub mod runner;
+pub mod seed;
+
+pub use rollout::{Outcome, simulate};
+pub use runner::{RunConfig, run};
+pub use seed::streams_for;

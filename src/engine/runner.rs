@@ -1,0 +1,89 @@
+//! Many rollouts in parallel. Work is split into fixed chunks of rollout indices; every worker
+//! reuses one `State`; results are integer counts, so merging in any order gives the same bits
+//! for any thread count.
+
+use rayon::prelude::*;
+
+use crate::model::{Observer, Setup, Stage, State};
+use crate::stats::Aggregate;
+
+use super::rollout::simulate;
+use super::seed::streams_for;
+
+/// Rollouts per unit of parallel work: large enough to amortise scheduling, small enough to
+/// balance two to many cores and to update progress often.
+pub const CHUNK: u64 = 512;
+
+/// How many rollouts, under which seed, on how many threads (0 = all cores).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunConfig {
+    pub rollouts: u64,
+    pub seed: u64,
+    pub threads: usize,
+    /// First rollout index: lets a shard or a resumed run simulate exactly the rollouts an
+    /// unsplit run would.
+    pub first: u64,
+}
+
+impl RunConfig {
+    /// `rollouts` rollouts from index 0.
+    pub fn new(rollouts: u64, seed: u64, threads: usize) -> Self {
+        RunConfig {
+            rollouts,
+            seed,
+            threads,
+            first: 0,
+        }
+    }
+}
+
+/// Records the stage of every month into the aggregate's per-month table.
+struct StageRecorder<'a> {
+    stage_by_month: &'a mut [[u64; Stage::COUNT]],
+}
+
+impl Observer for StageRecorder<'_> {
+    #[inline]
+    fn month_end(&mut self, _setup: &Setup, state: &State) {
+        self.stage_by_month[state.month as usize][state.stage.index()] += 1;
+    }
+}
+
+/// Runs `config.rollouts` rollouts of `setup` and returns their aggregate. `progress` is called
+/// with the number of rollouts just finished (from any worker thread).
+pub fn run(setup: &Setup, config: &RunConfig, progress: &(dyn Fn(u64) + Sync)) -> Aggregate {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()
+        .expect("a thread pool can be built");
+    let chunks = config.rollouts.div_ceil(CHUNK);
+    pool.install(|| {
+        (0..chunks)
+            .into_par_iter()
+            .fold(
+                || (State::default(), Aggregate::new(setup.months)),
+                |(mut state, mut acc), chunk| {
+                    let start = chunk * CHUNK;
+                    let end = (start + CHUNK).min(config.rollouts);
+                    for i in start..end {
+                        let mut streams = streams_for(config.seed, config.first + i);
+                        let mut recorder = StageRecorder {
+                            stage_by_month: &mut acc.stage_by_month,
+                        };
+                        let outcome = simulate(setup, &mut state, &mut streams, &mut recorder);
+                        acc.add(&outcome);
+                    }
+                    progress(end - start);
+                    (state, acc)
+                },
+            )
+            .map(|(_, acc)| acc)
+            .reduce(
+                || Aggregate::new(setup.months),
+                |mut a, b| {
+                    a.merge(&b);
+                    a
+                },
+            )
+    })
+}

@@ -1,0 +1,31 @@
+//! partnersim: an agent-based simulator of multi-agency partnership dynamics.
+//!
+//! The data flow, top to bottom:
+//!
+//! 1. [`scenario`] reads a TOML scenario (with its `extends` chain), resolves defaults and
+//!    validates every value before any compute.
+//! 2. [`model::Setup`] compiles it into small arrays; [`model::step`] advances one initiative
+//!    one month through the eight processes of MODEL.md §3.
+//! 3. [`engine`] derives one random stream per process from `(seed, rollout)`, runs rollouts in
+//!    parallel with rayon and folds their [`engine::Outcome`]s into a [`stats::Aggregate`].
+//! 4. [`stats::Summary`] turns counts into shares with Wilson intervals.
+//! 5. [`export`] and [`plot`] write files; [`output`] makes a result directory appear whole or
+//!    not at all, with its manifest.
+//!
+//! The `partnersim` binary is a thin CLI over [`cli::run`].
+
+pub mod cli;
+pub mod engine;
+pub mod export;
+pub mod manifest;
+pub mod model;
+pub mod output;
+pub mod plot;
+pub mod scenario;
+pub mod stats;
+pub mod trace;
+
+pub use engine::{RunConfig, run};
+pub use model::Setup;
+pub use scenario::Scenario;
+pub use stats::{Aggregate, Summary};

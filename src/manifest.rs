@@ -1,0 +1,89 @@
+//! `manifest.json`: everything needed to reproduce a result and to know where it came from.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::scenario::Scenario;
+
+/// The build's version and commit, fixed at compile time by `build.rs`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// Git commit the binary was built from (`unknown` outside a checkout; `-dirty` when the tree had
+/// uncommitted changes).
+pub const GIT_COMMIT: &str = env!("PARTNERSIM_GIT_COMMIT");
+
+/// Provenance of one result directory.
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    pub command: String,
+    pub version: &'static str,
+    pub git_commit: &'static str,
+    pub seed: u64,
+    pub rollouts: u64,
+    pub months: u32,
+    pub threads: usize,
+    pub posts: u32,
+    pub scenario_file: String,
+    pub scenario_sha256: String,
+    pub started: String,
+    pub finished: String,
+    pub elapsed_seconds: f64,
+    pub scenario: Scenario,
+}
+
+/// SHA-256 of the resolved scenario's TOML text: equal hashes mean equal inputs.
+pub fn scenario_sha256(scenario: &Scenario) -> String {
+    let digest = Sha256::digest(scenario.to_toml().as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `manifest.json` text.
+pub fn to_json(manifest: &Manifest) -> String {
+    let mut text = serde_json::to_string_pretty(manifest).expect("a manifest serialises");
+    text.push('\n');
+    text
+}
+
+/// RFC 3339 UTC timestamp with seconds, without a date-time dependency.
+pub fn rfc3339(t: SystemTime) -> String {
+    let secs = t
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or(Duration::ZERO)
+        .as_secs();
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + (month <= 2) as i64;
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_known_instants() {
+        assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            rfc3339(UNIX_EPOCH + Duration::from_secs(951_782_400)),
+            "2000-02-29T00:00:00Z"
+        );
+        assert_eq!(
+            rfc3339(UNIX_EPOCH + Duration::from_secs(1_795_689_296)),
+            "2026-11-26T09:14:56Z"
+        );
+    }
+}

@@ -1,0 +1,99 @@
+//! Process 2: streams at the end of a term renew, move into the base budget or end; adequacy is
+//! the money available over the money the stage requires. Under budget pressure an agency pulls
+//! back its non-pooled contribution ("retreat to core business", reference §3); pooled money is
+//! protected.
+
+use super::draw::threshold;
+use super::{Event, Observer, Setup, State};
+
+#[inline]
+pub(super) fn funding<R: rand::Rng, O: Observer>(
+    s: &Setup,
+    st: &mut State,
+    rng: &mut R,
+    obs: &mut O,
+) {
+    let fp = &s.params.funding;
+    let month = st.month;
+    let mut available = 0.0;
+    let mut pooled = 0.0;
+    let mut ending = 0.0;
+    let mut holders: u32 = 0; // bitmask: bit 7 = grant/joint, bit 6 = pool, bits 0..5 agencies
+    let mut streams_ending = 0u8;
+    let window = s.params.staffing.short_term_window;
+    let sustain = s.params.challenges.sustainability_window;
+    for i in 0..s.n_streams {
+        let f = &s.stream[i];
+        let u = rng.next_u32() as u64; // one draw per stream per month keeps the stream aligned
+        if !st.stream_active[i] && month == f.start && f.start > 0 {
+            st.stream_active[i] = true;
+            obs.event(month, Event::FundingStarted { stream: i as u8 });
+        }
+        if !st.stream_active[i] {
+            continue;
+        }
+        if !st.stream_mainstream[i] && month == st.stream_term_end[i] {
+            let pressure = f.agency.map_or(0.0, |a| st.pressure[a as usize]);
+            let renewal = f.renewal * (1.0 - fp.renewal_pressure_sensitivity * pressure);
+            if u < threshold(f.mainstream) {
+                st.stream_mainstream[i] = true;
+                obs.event(month, Event::FundingMainstreamed { stream: i as u8 });
+            } else if u < threshold(f.mainstream + renewal) {
+                st.stream_term_end[i] += f.term;
+                obs.event(month, Event::FundingRenewed { stream: i as u8 });
+            } else {
+                st.stream_active[i] = false;
+                obs.event(month, Event::FundingEnded { stream: i as u8 });
+                continue;
+            }
+        }
+        let amount = match (f.pooled, f.agency) {
+            (false, Some(a)) => {
+                let a = a as usize;
+                f.monthly
+                    * (1.0
+                        - fp.pressure_withdrawal
+                            * st.pressure[a]
+                            * (1.0 - st.commitment_strategic[a]))
+            }
+            _ => f.monthly,
+        };
+        available += amount;
+        if f.pooled {
+            pooled += amount;
+            holders |= 1 << 6;
+        } else {
+            holders |= f.agency.map_or(1 << 7, |a| 1 << a);
+        }
+        if !st.stream_mainstream[i] {
+            let left = st.stream_term_end[i].saturating_sub(month);
+            if left <= window {
+                streams_ending |= 1 << i;
+            }
+            if left <= sustain {
+                ending += amount;
+            }
+        }
+    }
+    let required = s.required[st.stage.index().min(5)];
+    st.previous_available = st.available;
+    st.available = available;
+    st.adequacy = if required > 0.0 {
+        available / required
+    } else {
+        1.0
+    };
+    st.funding_factor = st.adequacy.min(1.0);
+    st.pooled_share = if available > 0.0 {
+        pooled / available
+    } else {
+        0.0
+    };
+    st.ending_share = if available > 0.0 {
+        ending / available
+    } else {
+        0.0
+    };
+    st.fund_holders = holders.count_ones();
+    st.streams_ending = streams_ending;
+}

@@ -1,0 +1,60 @@
+//! The model: state and the monthly step, one file per process (MODEL.md §3).
+//!
+//! Pure by design: no I/O, no threads, no clock. Randomness is injected as [`Streams`], one
+//! generator per stochastic process; observation is injected as an [`Observer`], statically
+//! dispatched so that the no-op observer of a plain run costs nothing.
+
+mod challenges;
+mod commitment;
+pub mod draw;
+mod environment;
+mod funding;
+mod interaction;
+pub mod kinds;
+pub mod observe;
+mod progress;
+pub mod setup;
+mod staffing;
+pub mod state;
+
+pub use draw::Streams;
+pub use kinds::*;
+pub use observe::{Event, Observer};
+pub use setup::Setup;
+pub use state::State;
+
+/// Most agencies one initiative can have (MODEL.md §2: 2 to 5).
+pub const MAX_AGENCIES: usize = 5;
+/// Most posts one agency can put in (MODEL.md §2: 1 to 8).
+pub const MAX_POSTS_PER_AGENCY: usize = 8;
+/// Most posts in one initiative.
+pub const MAX_POSTS: usize = MAX_AGENCIES * MAX_POSTS_PER_AGENCY;
+/// Most funding streams.
+pub const MAX_STREAMS: usize = 8;
+/// Most agency pairs.
+pub const MAX_PAIRS: usize = MAX_AGENCIES * (MAX_AGENCIES - 1) / 2;
+
+/// Advances one initiative by one month: the eight processes in MODEL.md §3's order.
+/// Observation (process 8) is the caller's: it reads the state after this returns.
+#[inline]
+pub fn step<R: rand::Rng, O: Observer>(
+    setup: &Setup,
+    state: &mut State,
+    rng: &mut Streams<R>,
+    obs: &mut O,
+) {
+    state.month += 1;
+    environment::environment(setup, state, &mut rng.shocks, obs);
+    funding::funding(setup, state, &mut rng.funding, obs);
+    staffing::staffing(setup, state, &mut rng.turnover, &mut rng.vacancies, obs);
+    interaction::interaction(setup, state, &mut rng.contacts);
+    commitment::commitment(setup, state);
+    challenges::challenges(setup, state, &mut rng.challenges, obs);
+    progress::progress(setup, state, &mut rng.milestones, obs);
+}
+
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<Setup>();
+    send_sync::<State>();
+};

@@ -1,0 +1,257 @@
+//! Process 7: readiness from the nine key factors, progress through the stages, the gates
+//! (including the Table 2.1 criteria for well established), setbacks, and folding.
+
+use super::draw::chance;
+use super::kinds::{Criterion, Factor, FoldCause, Milestone, Stage};
+use super::observe::SetbackCause;
+use super::{Event, Observer, Setup, State};
+
+/// Smallest factor value in the geometric mean, so that one zero factor does not make the log
+/// undefined (readiness is then tiny rather than NaN).
+const FACTOR_FLOOR: f64 = 1e-3;
+
+#[inline]
+pub(super) fn progress<R: rand::Rng, O: Observer>(
+    s: &Setup,
+    st: &mut State,
+    rng: &mut R,
+    obs: &mut O,
+) {
+    let pp = &s.params.progress;
+    // Chance milestones: two draws a month, always.
+    let found_accommodation = chance(rng, pp.accommodation_rate);
+    let held_review = chance(rng, pp.review_rate);
+
+    update_milestones(s, st, found_accommodation, held_review);
+    readiness(s, st);
+
+    if st.stage < Stage::WellEstablished {
+        let rate = pp.stage_rate[st.stage.index()];
+        st.progress = (st.progress + rate * st.readiness * (1.0 - st.drag)).min(1.0);
+        if st.progress >= 1.0 && gate_open(s, st) {
+            let to = st.stage.next();
+            st.stage = to;
+            st.progress = 0.0;
+            st.months_in_stage = 0;
+            st.last_advance = st.month;
+            if to == Stage::WellEstablished && st.reached_well_established.is_none() {
+                st.reached_well_established = Some(st.month);
+            }
+            obs.event(st.month, Event::Advanced { to });
+        }
+    }
+    // A funding cliff during delivery drops a stage (reference §2): money falls this month from
+    // at least the cliff level to below it, judged against the current stage's requirement.
+    let required = s.required[st.stage.index().min(5)];
+    let before = if required > 0.0 {
+        st.previous_available / required
+    } else {
+        1.0
+    };
+    if st.stage.delivering() && st.funding_factor < pp.cliff_level && before >= pp.cliff_level {
+        let to = st.stage.previous();
+        st.stage = to;
+        st.progress = 0.5;
+        st.months_in_stage = 0;
+        obs.event(
+            st.month,
+            Event::Setback {
+                to,
+                cause: SetbackCause::FundingCliff,
+            },
+        );
+    }
+    st.months_in_stage += 1;
+    if st.stage.delivering() {
+        st.months_delivering += 1;
+    }
+    fold(s, st, obs);
+}
+
+#[inline]
+fn update_milestones(s: &Setup, st: &mut State, found_accommodation: bool, held_review: bool) {
+    let pp = &s.params.progress;
+    let committed = (0..s.n_agencies)
+        .filter(|&a| st.commitment[a] >= pp.steering_commitment)
+        .count();
+    if committed >= 2 && st.commitment[s.lead] >= pp.steering_commitment {
+        st.milestones[Milestone::SteeringGroup.index()] = true;
+    }
+    if st.stage >= Stage::Planning
+        && st.commitment_strategic[..s.n_agencies]
+            .iter()
+            .all(|&c| c >= pp.aims_commitment)
+    {
+        st.milestones[Milestone::CommonAims.index()] = true;
+    }
+    st.milestones[Milestone::KeyStaffAppointed.index()] = st.key_filled == s.n_key_posts;
+    // Funding is secured when the money in hand would cover delivery, not just setting up.
+    let delivery = s.required[Stage::StartingToDeliver.index()];
+    st.milestones[Milestone::FundingSecured.index()] =
+        delivery <= 0.0 || st.available >= s.params.funding.secured_threshold * delivery;
+    if s.co_location && st.stage >= Stage::SettingUp && found_accommodation {
+        st.milestones[Milestone::Accommodation.index()] = true;
+    }
+    if st.stage.delivering()
+        && st.months_delivering >= pp.review_after
+        && st.key_filled == s.n_key_posts
+        && held_review
+    {
+        st.milestones[Milestone::ReviewDone.index()] = true;
+    }
+    if st.pooled_share >= 0.5 {
+        st.milestones[Milestone::PooledBudget.index()] = true;
+    }
+}
+
+/// The nine factors of Table 7.1 and readiness, their weighted geometric mean.
+#[inline]
+fn readiness(s: &Setup, st: &mut State) {
+    let pp = &s.params.progress;
+    let n = s.n_agencies;
+    let mut mean_c = 0.0;
+    let mut mean_align = 0.0;
+    let mut involved = 0.0;
+    let mut under = 0.0;
+    let mut people = 0.0;
+    let mut time = 0.0;
+    for a in 0..n {
+        mean_c += st.commitment[a];
+        mean_align += s.agency[a].alignment;
+        let (strategic, front) = st.present[a];
+        let presence = if strategic && front {
+            1.0
+        } else if strategic || front {
+            0.5
+        } else {
+            0.0
+        };
+        let outside = if s.agency[a].outside {
+            0.5 + 0.5 * s.params.interaction.outside_council_factor
+        } else {
+            1.0
+        };
+        involved += presence * outside;
+        under += st.understanding_mean[a] * st.filled_count[a] as f64;
+        people += st.filled_count[a] as f64;
+        time += st.contribution[a];
+    }
+    let nf = n as f64;
+    let (mean_c, mean_align) = (mean_c / nf, mean_align / nf);
+    let weakest = st.weakest_commitment(s);
+    let w = pp.weakest_agency_weight;
+    let aims = if st.has(Milestone::CommonAims) {
+        1.0
+    } else {
+        pp.aims_floor
+    };
+    let mut trust = 0.0;
+    for k in 0..s.n_pairs {
+        trust += st.trust[k];
+    }
+    let f = [
+        weakest.max(FACTOR_FLOOR).powf(w) * mean_c.max(FACTOR_FLOOR).powf(1.0 - w),
+        if people > 0.0 { under / people } else { 0.0 },
+        mean_align * aims,
+        st.quality,
+        st.leadership,
+        involved / nf,
+        st.funding_factor,
+        trust / s.n_pairs as f64,
+        time / nf,
+    ];
+    let mut log_r = 0.0;
+    let mut lowest = 0;
+    for i in 0..Factor::COUNT {
+        log_r += s.factor_weights[i] * f[i].max(FACTOR_FLOOR).ln();
+        if f[i] < f[lowest] {
+            lowest = i;
+        }
+    }
+    st.factors = f;
+    st.readiness = log_r.exp();
+    st.binding = Factor::ALL[lowest];
+}
+
+/// The gate out of the current stage (MODEL.md §3.7).
+#[inline]
+fn gate_open(s: &Setup, st: &State) -> bool {
+    let pp = &s.params.progress;
+    match st.stage {
+        Stage::Idea => st.has(Milestone::SteeringGroup),
+        Stage::Planning => st.has(Milestone::CommonAims),
+        Stage::SettingUp => {
+            st.has(Milestone::KeyStaffAppointed)
+                && st.has(Milestone::FundingSecured)
+                && (!s.co_location || st.has(Milestone::Accommodation))
+        }
+        Stage::StartingToDeliver => st.months_delivering >= pp.min_delivering_months,
+        Stage::Developing => {
+            let met = criteria(s, st).iter().filter(|&&c| c).count() as u32;
+            met >= pp.criteria_required && max_unresolved(s, st) < pp.criteria_issues
+        }
+        Stage::WellEstablished | Stage::Folded => false,
+    }
+}
+
+fn max_unresolved(s: &Setup, st: &State) -> f64 {
+    st.unresolved[..s.n_agencies]
+        .iter()
+        .copied()
+        .fold(0.0, f64::max)
+}
+
+/// Which of the eight Table 2.1 rationale criteria hold now, in [`Criterion::ALL`] order.
+pub fn criteria(s: &Setup, st: &State) -> [bool; Criterion::COUNT] {
+    let pp = &s.params.progress;
+    let key_permanent = st.key_filled == s.n_key_posts
+        && (0..s.n_posts).all(|p| !s.post_key[p] || st.tenure[p] >= pp.permanent_tenure);
+    let time_given: f64 = st.contribution[..s.n_agencies].iter().sum::<f64>() / s.n_agencies as f64;
+    [
+        st.months_delivering >= pp.established_months,
+        st.has(Milestone::CommonAims) && st.has(Milestone::SteeringGroup),
+        st.has(Milestone::ReviewDone),
+        st.weakest_commitment(s) >= pp.criteria_commitment,
+        st.has(Milestone::SurvivedPersonnelChange),
+        max_unresolved(s, st) < pp.criteria_issues,
+        key_permanent,
+        st.months_delivering >= pp.range_months && time_given >= 0.5,
+    ]
+}
+
+/// Folding: the lead's commitment, a partner's commitment, funding or key staff stay below a
+/// floor for too long (MODEL.md §3.7; reference §7: two-thirds of dissolutions were over
+/// funding or organisation).
+#[inline]
+fn fold<O: Observer>(s: &Setup, st: &mut State, obs: &mut O) {
+    let fp = &s.params.folding;
+    let bump = |counter: &mut u32, low: bool| *counter = if low { *counter + 1 } else { 0 };
+    bump(
+        &mut st.low_lead,
+        st.commitment[s.lead] < fp.lead_commitment_floor,
+    );
+    let partner_low =
+        (0..s.n_agencies).any(|a| a != s.lead && st.commitment[a] < fp.partner_commitment_floor);
+    bump(&mut st.low_partner, partner_low);
+    bump(
+        &mut st.low_funding,
+        st.stage >= Stage::SettingUp && st.funding_factor < fp.funding_floor,
+    );
+    bump(&mut st.key_vacant, s.n_key_posts > 0 && st.key_filled == 0);
+    let cause = if st.low_lead >= fp.months {
+        Some(FoldCause::LeadCommitment)
+    } else if st.low_funding >= fp.months {
+        Some(FoldCause::Funding)
+    } else if st.low_partner >= fp.months {
+        Some(FoldCause::PartnerWithdrawal)
+    } else if st.key_vacant >= fp.key_staff_months {
+        Some(FoldCause::KeyStaff)
+    } else {
+        None
+    };
+    if let Some(cause) = cause {
+        st.stage = Stage::Folded;
+        st.folded = Some((cause, st.month));
+        obs.event(st.month, Event::Folded { cause });
+    }
+}

@@ -1,0 +1,194 @@
+//! Process 3: departures, vacancies and newcomers. A departing holder takes their share of the
+//! agency's trust with them ("dependent on individuals", reference §5); a key departure before
+//! establishment is a setback unless protocols embed the links (reference §2).
+
+use super::draw::threshold;
+use super::kinds::{Level, Milestone, Stage};
+use super::observe::SetbackCause;
+use super::{Event, Observer, Setup, State};
+
+#[inline]
+pub(super) fn staffing<R: rand::Rng, O: Observer>(
+    s: &Setup,
+    st: &mut State,
+    turnover: &mut R,
+    vacancies: &mut R,
+    obs: &mut O,
+) {
+    let sp = &s.params.staffing;
+    let pp = &s.params.progress;
+    let embedding = if s.protocols {
+        pp.protocol_embedding
+    } else {
+        0.0
+    };
+    let mut refill = [0u64; super::MAX_AGENCIES];
+    for a in 0..s.n_agencies {
+        let ag = &s.agency[a];
+        let q = ag.refill_base
+            * (1.0 - sp.refill_pressure_sensitivity * st.pressure[a])
+            * (sp.refill_commitment_floor + (1.0 - sp.refill_commitment_floor) * st.commitment[a]);
+        refill[a] = threshold(q);
+    }
+    let mut active_mask = 0u8;
+    for i in 0..s.n_streams {
+        active_mask |= (st.stream_active[i] as u8) << i;
+    }
+    for p in 0..s.n_posts {
+        let a = s.post_agency[p] as usize;
+        let ag = &s.agency[a];
+        // Two draws per post per month, whatever the post's state, keep both streams aligned.
+        let leave = turnover.next_u32() as u64;
+        let join = vacancies.next_u64();
+        if st.filled[p] {
+            st.tenure[p] += 1;
+            let limit = if s.post_streams[p] & st.streams_ending != 0 {
+                ag.leave_threshold_short
+            } else {
+                ag.leave_threshold
+            };
+            if leave < limit {
+                depart(s, st, p, a, embedding, leave as f64 / limit as f64, obs);
+            }
+        } else {
+            // A post whose every funding stream has ended is not refilled: cross-agency posts are
+            // cut first (reference §3).
+            let funded = s.post_streams[p] == 0 || s.post_streams[p] & active_mask != 0;
+            if funded && (join >> 32) < refill[a] {
+                let hybrid = (join & 0xffff_ffff) < s.hybrid_threshold;
+                st.filled[p] = true;
+                st.tenure[p] = 0;
+                st.hybrid[p] = hybrid;
+                st.understanding[p] = if hybrid {
+                    sp.hybrid_understanding
+                } else {
+                    sp.newcomer_understanding
+                };
+                if st.vacated[p] && st.stage.delivering() {
+                    st.milestones[Milestone::SurvivedPersonnelChange.index()] = true;
+                }
+                st.vacated[p] = false;
+                obs.event(
+                    st.month,
+                    Event::Appointment {
+                        agency: a as u8,
+                        post: p as u8,
+                        level: s.post_level[p],
+                        key: s.post_key[p],
+                        hybrid,
+                    },
+                );
+            }
+        }
+    }
+    summarise(s, st);
+}
+
+/// A post holder leaves. `u` is the departure draw rescaled to (0, 1), reused for the setback
+/// draw so that the count of draws stays fixed.
+#[inline]
+fn depart<O: Observer>(
+    s: &Setup,
+    st: &mut State,
+    p: usize,
+    a: usize,
+    embedding: f64,
+    u: f64,
+    obs: &mut O,
+) {
+    let sp = &s.params.staffing;
+    let pp = &s.params.progress;
+    let key = s.post_key[p];
+    st.filled[p] = false;
+    st.vacated[p] = true;
+    st.tenure[p] = 0;
+    st.understanding[p] = 0.0;
+    let weight = if key { sp.key_weight } else { 1.0 };
+    let loss = (sp.trust_loss_per_departure * weight / s.agency[a].n_posts as f64
+        * (1.0 - embedding))
+        .min(1.0);
+    for k in 0..s.n_pairs {
+        let (x, y) = s.pair[k];
+        if x as usize == a || y as usize == a {
+            st.trust[k] *= 1.0 - loss;
+        }
+    }
+    obs.event(
+        st.month,
+        Event::Departure {
+            agency: a as u8,
+            post: p as u8,
+            level: s.post_level[p],
+            key,
+        },
+    );
+    if key && st.stage < Stage::WellEstablished && st.stage != Stage::Folded {
+        let soften = 1.0 - embedding;
+        st.progress = (st.progress - pp.key_loss_progress * soften).max(0.0);
+        let mut to = st.stage;
+        if st.stage >= Stage::SettingUp && u < pp.key_loss_drop * soften {
+            to = st.stage.previous();
+            st.stage = to;
+            st.progress = 0.5;
+            st.months_in_stage = 0;
+        }
+        obs.event(
+            st.month,
+            Event::Setback {
+                to,
+                cause: SetbackCause::KeyPersonLost,
+            },
+        );
+    }
+}
+
+/// Per-agency contributions and leadership, read by the later processes.
+#[inline]
+fn summarise(s: &Setup, st: &mut State) {
+    let sp = &s.params.staffing;
+    let pp = &s.params.progress;
+    let mut vacant = 0u32;
+    let mut key_filled = 0u32;
+    let mut lead_sum = 0.0;
+    for a in 0..s.n_agencies {
+        let ag = &s.agency[a];
+        let (first, n) = (ag.first_post as usize, ag.n_posts as usize);
+        let mut filled = 0u32;
+        let mut under = 0.0;
+        let mut present = (false, false);
+        for p in first..first + n {
+            if st.filled[p] {
+                filled += 1;
+                under += st.understanding[p];
+                if s.post_level[p] == Level::Strategic {
+                    present.0 = true;
+                } else {
+                    present.1 = true;
+                }
+                if s.post_key[p] {
+                    key_filled += 1;
+                    lead_sum +=
+                        0.5 + 0.5 * (st.tenure[p] as f64 / pp.leader_ramp.max(1e-9)).min(1.0);
+                }
+            }
+        }
+        vacant += n as u32 - filled;
+        let time = ag.ring_fenced + (1.0 - ag.ring_fenced) * (1.0 - sp.pullback * st.pressure[a]);
+        st.filled_count[a] = filled as u8;
+        st.contribution[a] = filled as f64 / n as f64 * time;
+        st.understanding_mean[a] = if filled > 0 {
+            under / filled as f64
+        } else {
+            0.0
+        };
+        st.present[a] = present;
+    }
+    st.vacancy_share = vacant as f64 / s.n_posts as f64;
+    st.key_filled = key_filled;
+    let chair = if s.independent_chair {
+        pp.chair_bonus
+    } else {
+        0.0
+    };
+    st.leadership = (lead_sum / s.n_key_posts.max(1) as f64 + chair).min(1.0);
+}

@@ -1,0 +1,69 @@
+//! Errors a user can cause with a scenario file, written so that they can fix it.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Where in which file a problem sits, and what it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located {
+    /// The file the value came from (the most derived file that sets it, or the scenario itself
+    /// when the value is a default).
+    pub file: PathBuf,
+    /// 1-based line and column, when the value is written in the file.
+    pub line: Option<(usize, usize)>,
+    /// Dotted key path, e.g. `agencies.health.annual_turnover`.
+    pub key: String,
+    /// What is wrong and, where it helps, what would be right.
+    pub message: String,
+}
+
+impl fmt::Display for Located {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some((line, col)) = self.line {
+            write!(f, ":{line}:{col}")?;
+        }
+        if self.key.is_empty() {
+            write!(f, ": {}", self.message)
+        } else {
+            write!(f, ": `{}`: {}", self.key, self.message)
+        }
+    }
+}
+
+/// Why a scenario could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    /// The file (or a file it extends) does not exist or cannot be read.
+    #[error("cannot read scenario file {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML, or a key or type does not fit the schema.
+    #[error("{0}")]
+    Syntax(Located),
+    /// `extends` leads back to a file already in the chain.
+    #[error("{}: `extends` forms a cycle: {chain}", file.display())]
+    ExtendsCycle { file: PathBuf, chain: String },
+    /// Values are out of range or inconsistent; every problem found is listed.
+    #[error("{}", list(.0))]
+    Invalid(Vec<Located>),
+}
+
+fn list(items: &[Located]) -> String {
+    let mut out = format!("the scenario has {} invalid value(s):", items.len());
+    for item in items {
+        out.push_str("\n  ");
+        out.push_str(&item.to_string());
+    }
+    out
+}
+
+impl ScenarioError {
+    /// True when the problem is a missing or unreadable file rather than bad content.
+    pub fn is_missing_file(&self) -> bool {
+        matches!(self, ScenarioError::Read { .. })
+    }
+}

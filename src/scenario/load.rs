@@ -1,0 +1,147 @@
+//! Reading a scenario: the `extends` chain, merging, and mapping errors back to files and lines.
+//!
+//! Merge order (one place, STYLE habit 4): parameter defaults ← the base of the chain ← … ← the
+//! file named on the command line. Tables merge key by key; arrays and scalars are replaced.
+
+use std::path::{Path, PathBuf};
+
+use super::error::{Located, ScenarioError};
+use super::locate::{Seg, format_path, line_col, path_at, span_of};
+use super::schema::{Params, Scenario};
+
+/// One file of an `extends` chain, kept so that later errors can be located in it.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// A merged scenario and the files it came from, most derived first.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub scenario: Scenario,
+    pub sources: Vec<SourceFile>,
+}
+
+/// Reads `path` and every file it extends, checks each against the schema, and merges them.
+pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
+    load_with(path, None)
+}
+
+/// As [`load`], with an extra table merged on top (a sweep point or CLI overrides).
+pub fn load_with(path: &Path, overlay: Option<&toml::Table>) -> Result<Loaded, ScenarioError> {
+    let mut sources = Vec::new();
+    let mut tables = Vec::new();
+    let mut seen: Vec<PathBuf> = Vec::new();
+    let mut next = Some(path.to_path_buf());
+    while let Some(file) = next.take() {
+        let canonical = file.canonicalize().map_err(|source| ScenarioError::Read {
+            path: file.clone(),
+            source,
+        })?;
+        if seen.contains(&canonical) {
+            let mut chain: Vec<String> = sources
+                .iter()
+                .map(|s: &SourceFile| s.path.display().to_string())
+                .collect();
+            chain.push(file.display().to_string());
+            return Err(ScenarioError::ExtendsCycle {
+                file: path.to_path_buf(),
+                chain: chain.join(" -> "),
+            });
+        }
+        seen.push(canonical);
+        let text = std::fs::read_to_string(&file).map_err(|source| ScenarioError::Read {
+            path: file.clone(),
+            source,
+        })?;
+        // Checking each file alone against the schema gives unknown keys and wrong types a line.
+        let alone: Scenario = toml::from_str(&text).map_err(|e| syntax_error(&file, &text, &e))?;
+        let table: toml::Table =
+            toml::from_str(&text).map_err(|e| syntax_error(&file, &text, &e))?;
+        if let Some(base) = alone.extends {
+            let dir = file.parent().unwrap_or_else(|| Path::new("."));
+            next = Some(dir.join(base));
+        }
+        tables.push(table);
+        sources.push(SourceFile { path: file, text });
+    }
+
+    let mut merged = toml::Table::new();
+    let defaults =
+        toml::Table::try_from(Params::default()).expect("parameter defaults serialise to TOML");
+    merged.insert("params".into(), toml::Value::Table(defaults));
+    for table in tables.into_iter().rev() {
+        merge(&mut merged, table);
+    }
+    if let Some(overlay) = overlay {
+        merge(&mut merged, overlay.clone());
+    }
+    merged.remove("extends");
+    let scenario: Scenario =
+        toml::Value::Table(merged)
+            .try_into()
+            .map_err(|e: toml::de::Error| {
+                ScenarioError::Syntax(Located {
+                    file: path.to_path_buf(),
+                    line: None,
+                    key: String::new(),
+                    message: format!(
+                        "the merged scenario does not fit the schema: {}",
+                        e.message()
+                    ),
+                })
+            })?;
+    Ok(Loaded { scenario, sources })
+}
+
+/// Deep merge: tables key by key, everything else replaced by `top`.
+pub fn merge(base: &mut toml::Table, top: toml::Table) {
+    for (key, value) in top {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(t)) => merge(b, t),
+            (_, v) => {
+                base.insert(key, v);
+            }
+        }
+    }
+}
+
+fn syntax_error(file: &Path, text: &str, err: &toml::de::Error) -> ScenarioError {
+    let (line, key) = match err.span() {
+        Some(span) => (
+            Some(line_col(text, span.start)),
+            format_path(&path_at(text, span.start)),
+        ),
+        None => (None, String::new()),
+    };
+    ScenarioError::Syntax(Located {
+        file: file.to_path_buf(),
+        line,
+        key,
+        message: err.message().trim().replace('\n', " "),
+    })
+}
+
+impl Loaded {
+    /// Names the file and line where `path` is set: the most derived file that writes it, or the
+    /// scenario file itself (no line) when the value is a default.
+    pub fn locate(&self, path: &[Seg], message: String) -> Located {
+        for source in &self.sources {
+            if let Some(span) = span_of(&source.text, path) {
+                return Located {
+                    file: source.path.clone(),
+                    line: Some(line_col(&source.text, span.start)),
+                    key: format_path(path),
+                    message,
+                };
+            }
+        }
+        Located {
+            file: self.sources[0].path.clone(),
+            line: None,
+            key: format_path(path),
+            message: format!("{message} (the value is a default or comes from the model)"),
+        }
+    }
+}

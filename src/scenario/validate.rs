@@ -1,0 +1,332 @@
+//! Range and consistency checks on a resolved scenario, run before any compute.
+
+use super::locate::{Seg, parse_path};
+use super::schema::{Scenario, StaffingParams};
+use crate::model::{Level, MAX_AGENCIES, MAX_POSTS_PER_AGENCY, MAX_STREAMS};
+
+/// A problem with a value: its key path and what is wrong.
+pub type Problem = (Vec<Seg>, String);
+
+/// Parameters that are shares or probabilities and must lie in [0, 1].
+const UNIT_PARAMS: &[&str] = &[
+    "environment.pressure_persistence",
+    "environment.reorganisation_trust_loss",
+    "environment.reorganisation_commitment_boost",
+    "funding.pressure_withdrawal",
+    "funding.renewal_pressure_sensitivity",
+    "staffing.refill_pressure_sensitivity",
+    "staffing.refill_commitment_floor",
+    "staffing.newcomer_understanding",
+    "staffing.hybrid_share",
+    "staffing.hybrid_understanding",
+    "staffing.pullback",
+    "staffing.trust_loss_per_departure",
+    "interaction.trust_decay",
+    "interaction.coordinator_absent_factor",
+    "interaction.outside_council_factor",
+    "interaction.dispersion_penalty",
+    "interaction.no_protocol_penalty",
+    "commitment.rate",
+    "commitment.directed_rate_factor",
+    "commitment.outside_council_rate_factor",
+    "challenges.issue_decay",
+    "challenges.chair_relief",
+    "progress.weakest_agency_weight",
+    "progress.steering_commitment",
+    "progress.aims_commitment",
+    "progress.aims_floor",
+    "progress.accommodation_rate",
+    "progress.review_rate",
+    "progress.criteria_commitment",
+    "progress.criteria_issues",
+    "progress.key_loss_progress",
+    "progress.key_loss_drop",
+    "progress.protocol_embedding",
+    "progress.cliff_level",
+    "progress.chair_bonus",
+    "folding.lead_commitment_floor",
+    "folding.partner_commitment_floor",
+    "folding.funding_floor",
+];
+
+fn key(path: &str) -> Vec<Seg> {
+    parse_path(path).expect("validation paths are well formed")
+}
+
+fn unit(problems: &mut Vec<Problem>, path: &str, v: f64) {
+    if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
+        problems.push((
+            key(path),
+            format!("must be a probability or share between 0 and 1, got {v}"),
+        ));
+    }
+}
+
+fn range(problems: &mut Vec<Problem>, path: &str, v: f64, lo: f64, hi: f64) {
+    if !(v.is_finite() && v >= lo && v <= hi) {
+        problems.push((
+            key(path),
+            format!("must be a finite number from {lo} to {hi}, got {v}"),
+        ));
+    }
+}
+
+/// Every problem found in a resolved scenario (empty when it is valid).
+pub fn validate(s: &Scenario) -> Vec<Problem> {
+    let mut p = Vec::new();
+    if !(1..=1200).contains(&s.months) {
+        p.push((
+            key("months"),
+            format!("must be from 1 to 1200 months, got {}", s.months),
+        ));
+    }
+    range(&mut p, "required_funding", s.required_funding, 1e-9, 1e9);
+    if s.start_stage == crate::model::Stage::Folded
+        || s.start_stage == crate::model::Stage::WellEstablished
+    {
+        p.push((
+            key("start_stage"),
+            "must be a stage before well_established".into(),
+        ));
+    }
+    let n = s.agencies.len();
+    if !(2..=MAX_AGENCIES).contains(&n) {
+        p.push((
+            key("agencies"),
+            format!("an initiative needs 2 to {MAX_AGENCIES} agencies, found {n}"),
+        ));
+    }
+    if !s.agencies.contains_key(&s.lead) {
+        let names: Vec<&str> = s.agencies.keys().map(String::as_str).collect();
+        p.push((
+            key("lead"),
+            format!("names no agency; expected one of {names:?}"),
+        ));
+    }
+
+    let st = &s.structure;
+    range(
+        &mut p,
+        "structure.contact_rate",
+        st.contact_rate.unwrap_or(f64::NAN),
+        0.0,
+        100.0,
+    );
+    unit(
+        &mut p,
+        "structure.dispersion",
+        st.dispersion.unwrap_or(f64::NAN),
+    );
+    unit(
+        &mut p,
+        "structure.role_overlap",
+        st.role_overlap.unwrap_or(f64::NAN),
+    );
+    range(
+        &mut p,
+        "structure.funding_need",
+        st.funding_need.unwrap_or(f64::NAN),
+        0.0,
+        100.0,
+    );
+
+    for (name, a) in &s.agencies {
+        let at = |field: &str| format!("agencies.{name}.{field}");
+        if parse_path(&format!("agencies.{name}")).is_none() || name.contains(['.', '[', ']']) {
+            p.push((
+                vec![Seg::Key("agencies".into()), Seg::Key(name.clone())],
+                "agency names may not contain '.', '[' or ']'".into(),
+            ));
+            continue;
+        }
+        for (field, v) in [
+            ("commitment_strategic", a.commitment_strategic),
+            ("commitment_operational", a.commitment_operational),
+            ("alignment", a.alignment),
+            ("budget_pressure", a.budget_pressure),
+            ("unresolved_issues", a.unresolved_issues),
+            ("annual_turnover", a.annual_turnover.unwrap_or(f64::NAN)),
+            ("replace_probability", a.replace_probability),
+            ("ring_fenced", a.ring_fenced),
+            ("initial_vacancy", a.initial_vacancy),
+        ] {
+            unit(&mut p, &at(field), v);
+        }
+        range(
+            &mut p,
+            &at("budget_pressure_trend"),
+            a.budget_pressure_trend,
+            -1.0,
+            1.0,
+        );
+        range(
+            &mut p,
+            &at("vacancy_months"),
+            a.vacancy_months.unwrap_or(f64::NAN),
+            0.1,
+            120.0,
+        );
+        for (i, c) in a.culture.unwrap_or([f64::NAN; 2]).iter().enumerate() {
+            unit(&mut p, &format!("agencies.{name}.culture[{i}]"), *c);
+        }
+        let total = a.posts.strategic + a.posts.interface + a.posts.operational;
+        if !(1..=MAX_POSTS_PER_AGENCY as u32).contains(&total) {
+            p.push((
+                key(&at("posts")),
+                format!("an agency has 1 to {MAX_POSTS_PER_AGENCY} posts in all, found {total}"),
+            ));
+        }
+    }
+
+    if s.funding.len() > MAX_STREAMS {
+        p.push((
+            key("funding"),
+            format!(
+                "at most {MAX_STREAMS} funding streams, found {}",
+                s.funding.len()
+            ),
+        ));
+    }
+    for (name, f) in &s.funding {
+        if name.contains(['.', '[', ']']) {
+            p.push((
+                vec![Seg::Key("funding".into()), Seg::Key(name.clone())],
+                "stream names may not contain '.', '[' or ']'".into(),
+            ));
+            continue;
+        }
+        let at = |field: &str| format!("funding.{name}.{field}");
+        if f.source != "grant" && f.source != "joint" && !s.agencies.contains_key(&f.source) {
+            p.push((
+                key(&at("source")),
+                format!("`{}` is not an agency, `grant` or `joint`", f.source),
+            ));
+        }
+        range(&mut p, &at("monthly"), f.monthly, 0.0, 1e9);
+        unit(&mut p, &at("renewal_probability"), f.renewal_probability);
+        unit(
+            &mut p,
+            &at("mainstream_probability"),
+            f.mainstream_probability,
+        );
+        if f.renewal_probability + f.mainstream_probability > 1.0 + 1e-12 {
+            p.push((
+                key(&at("renewal_probability")),
+                "renewal_probability + mainstream_probability must not exceed 1".into(),
+            ));
+        }
+        for (i, target) in f.funds_posts.iter().enumerate() {
+            let (agency, level) = match target.split_once('.') {
+                Some((a, l)) => (a, Some(l)),
+                None => (target.as_str(), None),
+            };
+            let level_ok = level.is_none_or(|l| Level::ALL.iter().any(|x| x.key() == l));
+            if !s.agencies.contains_key(agency) || !level_ok {
+                p.push((
+                    vec![Seg::Key("funding".into()), Seg::Key(name.clone()), Seg::Key("funds_posts".into()), Seg::Index(i)],
+                    format!("`{target}` must be an agency name, optionally followed by .strategic, .interface or .operational"),
+                ));
+            }
+        }
+    }
+
+    validate_params(s, &mut p);
+    p
+}
+
+fn validate_params(s: &Scenario, p: &mut Vec<Problem>) {
+    // Every number in params must be finite and non-negative: walk them generically so that a new
+    // parameter is covered without a new line here.
+    let table = toml::Table::try_from(&s.params).expect("parameters serialise");
+    let mut stack: Vec<(String, &toml::Value)> = table
+        .iter()
+        .map(|(k, v)| (format!("params.{k}"), v))
+        .collect();
+    while let Some((path, value)) = stack.pop() {
+        match value {
+            toml::Value::Float(f) if !(f.is_finite() && *f >= 0.0) => {
+                p.push((
+                    key(&path),
+                    format!("must be a finite, non-negative number, got {f}"),
+                ));
+            }
+            toml::Value::Table(t) => {
+                stack.extend(t.iter().map(|(k, v)| (format!("{path}.{k}"), v)))
+            }
+            toml::Value::Array(a) => stack.extend(
+                a.iter()
+                    .enumerate()
+                    .map(|(i, v)| (format!("{path}[{i}]"), v)),
+            ),
+            _ => {}
+        }
+    }
+    for path in UNIT_PARAMS {
+        let full = format!("params.{path}");
+        if let Some(v) = lookup(&table, path).and_then(toml::Value::as_float) {
+            if v.is_finite() && v >= 0.0 {
+                unit(p, &full, v);
+            }
+        }
+    }
+    let c = &s.params.challenges;
+    for kind in crate::model::ChallengeKind::ALL {
+        let k = c.kind(*kind);
+        for (field, v) in [
+            ("rate", k.rate),
+            ("severity", k.severity),
+            ("resolution", k.resolution),
+        ] {
+            if v.is_finite() && v >= 0.0 {
+                unit(p, &format!("params.challenges.{}.{field}", kind.key()), v);
+            }
+        }
+    }
+    let pr = &s.params.progress;
+    for (i, r) in pr.stage_rate.iter().enumerate() {
+        if !(*r > 0.0 && *r <= 1.0) {
+            p.push((
+                key(&format!("params.progress.stage_rate[{i}]")),
+                format!("must be above 0 and at most 1 per month, got {r}"),
+            ));
+        }
+    }
+    if pr.factor_weights.iter().sum::<f64>() <= 0.0 {
+        p.push((
+            key("params.progress.factor_weights"),
+            "at least one factor weight must be positive".into(),
+        ));
+    }
+    if pr.criteria_required > 8 {
+        p.push((
+            key("params.progress.criteria_required"),
+            format!("Table 2.1 has 8 criteria, got {}", pr.criteria_required),
+        ));
+    }
+    let StaffingParams {
+        short_term_hazard_multiplier,
+        ..
+    } = s.params.staffing;
+    range(
+        p,
+        "params.staffing.short_term_hazard_multiplier",
+        short_term_hazard_multiplier,
+        1.0,
+        20.0,
+    );
+    if s.params.folding.months == 0 {
+        p.push((
+            key("params.folding.months"),
+            "must be at least 1 month".into(),
+        ));
+    }
+}
+
+fn lookup<'a>(table: &'a toml::Table, dotted: &str) -> Option<&'a toml::Value> {
+    let mut parts = dotted.split('.');
+    let mut value = table.get(parts.next()?)?;
+    for part in parts {
+        value = value.as_table()?.get(part)?;
+    }
+    Some(value)
+}
