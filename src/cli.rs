@@ -122,7 +122,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Run(args) => run_scenario(&args),
         Command::Check { file } => {
             let scenario = Scenario::from_file(&file)?;
-            print!("{}", scenario.to_toml());
+            emit(&scenario.to_toml());
             Ok(())
         }
         Command::Trace {
@@ -134,7 +134,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         } => {
             let scenario = load_scenario(&file, months)?;
             let (text, _) = crate::trace::trace(&scenario, seed, rollout, format);
-            print!("{text}");
+            emit(&text);
             Ok(())
         }
     }
@@ -193,8 +193,14 @@ fn run_scenario(args: &RunArgs) -> Result<(), CliError> {
     };
     staging.write("manifest.json", manifest::to_json(&manifest))?;
     let dir = staging.commit()?;
-    println!("{}", headline(&summary, &dir));
+    emit(&format!("{}\n", headline(&summary, &dir)));
     Ok(())
+}
+
+/// Writes to stdout, ignoring a closed pipe (`partnersim trace … | head` is normal use).
+fn emit(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().write_all(text.as_bytes());
 }
 
 /// One paragraph a planner can read in the terminal.

@@ -1,0 +1,313 @@
+//! What the charts share: the embedded font, sizes, colours, text helpers, a hand-drawn legend
+//! and the double rendering of each chart to SVG and PNG.
+
+use std::fmt::Display;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::{FontStyle, register_font};
+
+use super::PlotError;
+
+/// Font family every chart uses; registered from the embedded DejaVu Sans.
+pub const FONT: &str = "sans-serif";
+/// Chart size in pixels (SVG user units and PNG pixels alike).
+pub const SIZE: (u32, u32) = (900, 560);
+
+pub const TITLE_SIZE: f64 = 24.0;
+pub const AXIS_DESC_SIZE: f64 = 18.0;
+pub const LABEL_SIZE: f64 = 16.0;
+pub const LEGEND_SIZE: f64 = 16.0;
+
+pub const TEXT: RGBColor = RGBColor(0x22, 0x22, 0x22);
+pub const MUTED_TEXT: RGBColor = RGBColor(0x66, 0x66, 0x66);
+pub const GRID: RGBColor = RGBColor(0xe3, 0xe3, 0xe3);
+pub const AXIS: RGBColor = RGBColor(0x55, 0x55, 0x55);
+/// Main accent: lines and bars.
+pub const ACCENT: RGBColor = RGBColor(0x1f, 0x6f, 0xb4);
+
+/// An error message from anything displayable (plotters errors among them).
+pub fn msg<E: Display>(e: E) -> String {
+    e.to_string()
+}
+
+/// Registers the embedded font once per process; later calls return the first outcome.
+pub fn ensure_font() -> Result<(), String> {
+    static REGISTERED: OnceLock<Result<(), String>> = OnceLock::new();
+    REGISTERED
+        .get_or_init(|| {
+            register_font(
+                FONT,
+                FontStyle::Normal,
+                include_bytes!("../../assets/fonts/DejaVuSans.ttf"),
+            )
+            .map_err(|_| {
+                "the embedded font assets/fonts/DejaVuSans.ttf is not a valid font".to_string()
+            })
+        })
+        .clone()
+}
+
+/// A text style of the chart font.
+pub fn text_style(size: f64, color: &RGBColor) -> TextStyle<'static> {
+    TextStyle {
+        font: FontDesc::new(FontFamily::Name(FONT), size, FontStyle::Normal),
+        color: color.to_backend_color(),
+        pos: Pos::new(HPos::Left, VPos::Top),
+    }
+}
+
+/// `style` anchored at `h`, `v`.
+pub fn anchored(style: &TextStyle<'static>, h: HPos, v: VPos) -> TextStyle<'static> {
+    style.pos(Pos::new(h, v))
+}
+
+/// Share (0 to 1) as a clamped percentage; anything not finite counts as 0.
+pub fn pct(share: f64) -> f64 {
+    if share.is_finite() {
+        (share * 100.0).clamp(0.0, 100.0)
+    } else {
+        0.0
+    }
+}
+
+/// "1 rollout", "2,000 rollouts".
+pub fn rollouts_label(n: u64) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{grouped} rollout{}", if n == 1 { "" } else { "s" })
+}
+
+/// A percentage as shown next to bars: "43.2%", "100%", "0%".
+pub fn pct_label(p: f64) -> String {
+    if p <= 0.0 {
+        "0%".to_string()
+    } else if p >= 100.0 {
+        "100%".to_string()
+    } else if p < 0.1 {
+        "<0.1%".to_string()
+    } else {
+        format!("{p:.1}%")
+    }
+}
+
+/// Smallest title size before the scenario name is shortened.
+const MIN_TITLE_SIZE: f64 = 16.0;
+
+/// "<scenario>: <what> (<N> rollouts)" fitted into `max_width` pixels: the largest size from
+/// `TITLE_SIZE` down to `MIN_TITLE_SIZE` that fits, else the scenario name shortened with an
+/// ellipsis, so that what the chart shows and the rollout count are always readable.
+pub fn fitted_title<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    scenario: &str,
+    what: &str,
+    rollouts: u64,
+    max_width: u32,
+) -> Result<(String, f64), String> {
+    let rest = format!("{what} ({})", rollouts_label(rollouts));
+    let full = format!("{scenario}: {rest}");
+    let width = |text: &str, size: f64| -> Result<u32, String> {
+        area.estimate_text_size(text, &text_style(size, &TEXT))
+            .map(|(w, _)| w)
+            .map_err(msg)
+    };
+    let mut size = TITLE_SIZE;
+    while size >= MIN_TITLE_SIZE {
+        if width(&full, size)? <= max_width {
+            return Ok((full, size));
+        }
+        size -= 1.0;
+    }
+    let size = MIN_TITLE_SIZE;
+    let mut chars: Vec<char> = scenario.chars().collect();
+    while !chars.is_empty() {
+        chars.pop();
+        let candidate = format!("{}…: {rest}", chars.iter().collect::<String>().trim_end());
+        if width(&candidate, size)? <= max_width {
+            return Ok((candidate, size));
+        }
+    }
+    Ok((rest, size))
+}
+
+/// Draws the title centred at the top of `area`, `top` pixels down.
+pub fn draw_title<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    scenario: &str,
+    what: &str,
+    rollouts: u64,
+    top: i32,
+) -> Result<(), String> {
+    let (w, _) = area.dim_in_pixel();
+    let (text, size) = fitted_title(area, scenario, what, rollouts, w.saturating_sub(40))?;
+    let style = anchored(&text_style(size, &TEXT), HPos::Center, VPos::Top);
+    area.draw_text(&text, &style, (w as i32 / 2, top))
+        .map_err(msg)
+}
+
+/// A centred grey note, for charts with nothing to show.
+pub fn draw_note<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    at: (i32, i32),
+) -> Result<(), String> {
+    let style = anchored(
+        &text_style(AXIS_DESC_SIZE, &MUTED_TEXT),
+        HPos::Center,
+        VPos::Center,
+    );
+    area.draw_text(text, &style, at).map_err(msg)
+}
+
+/// How a legend entry is marked.
+#[derive(Debug, Clone, Copy)]
+pub enum Mark {
+    /// A short thick line.
+    Line(RGBAColor),
+    /// A filled square.
+    Swatch(RGBAColor),
+}
+
+const MARK_W: i32 = 26;
+const MARK_GAP: i32 = 8;
+const ENTRY_GAP: i32 = 28;
+
+fn draw_mark<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    mark: Mark,
+    x: i32,
+    cy: i32,
+) -> Result<(), String> {
+    match mark {
+        Mark::Line(c) => area
+            .draw(&Rectangle::new(
+                [(x, cy - 2), (x + MARK_W, cy + 2)],
+                c.filled(),
+            ))
+            .map_err(msg),
+        Mark::Swatch(c) => {
+            area.draw(&Rectangle::new(
+                [(x + 4, cy - 8), (x + MARK_W - 4, cy + 8)],
+                c.filled(),
+            ))
+            .map_err(msg)?;
+            area.draw(&Rectangle::new(
+                [(x + 4, cy - 8), (x + MARK_W - 4, cy + 8)],
+                AXIS.mix(0.6).stroke_width(1),
+            ))
+            .map_err(msg)
+        }
+    }
+}
+
+/// Width in pixels of a one-row legend.
+pub fn legend_row_width<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[(Mark, &str)],
+) -> Result<i32, String> {
+    let style = text_style(LEGEND_SIZE, &TEXT);
+    let mut width = 0;
+    for (i, (_, label)) in entries.iter().enumerate() {
+        let (w, _) = area.estimate_text_size(label, &style).map_err(msg)?;
+        width += MARK_W + MARK_GAP + w as i32 + if i + 1 < entries.len() { ENTRY_GAP } else { 0 };
+    }
+    Ok(width)
+}
+
+/// A legend on one row starting at `x`, centred vertically on `cy`.
+pub fn draw_legend_row<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[(Mark, &str)],
+    x: i32,
+    cy: i32,
+) -> Result<(), String> {
+    let style = anchored(&text_style(LEGEND_SIZE, &TEXT), HPos::Left, VPos::Center);
+    let mut x = x;
+    for (mark, label) in entries {
+        draw_mark(area, *mark, x, cy)?;
+        x += MARK_W + MARK_GAP;
+        area.draw_text(label, &style, (x, cy)).map_err(msg)?;
+        let (w, _) = area.estimate_text_size(label, &style).map_err(msg)?;
+        x += w as i32 + ENTRY_GAP;
+    }
+    Ok(())
+}
+
+/// Row height of a vertical legend.
+pub const LEGEND_ROW: i32 = 26;
+
+/// A legend in a column, first entry at the top, its first row centred on `top + LEGEND_ROW / 2`.
+pub fn draw_legend_column<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[(Mark, &str)],
+    x: i32,
+    top: i32,
+) -> Result<(), String> {
+    let style = anchored(&text_style(LEGEND_SIZE, &TEXT), HPos::Left, VPos::Center);
+    for (i, (mark, label)) in entries.iter().enumerate() {
+        let cy = top + LEGEND_ROW * i as i32 + LEGEND_ROW / 2;
+        draw_mark(area, *mark, x, cy)?;
+        area.draw_text(label, &style, (x + MARK_W + MARK_GAP, cy))
+            .map_err(msg)?;
+    }
+    Ok(())
+}
+
+/// Width in pixels of a column legend.
+pub fn legend_column_width<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[(Mark, &str)],
+) -> Result<i32, String> {
+    let style = text_style(LEGEND_SIZE, &TEXT);
+    let mut widest = 0;
+    for (_, label) in entries {
+        let (w, _) = area.estimate_text_size(label, &style).map_err(msg)?;
+        widest = widest.max(w as i32);
+    }
+    Ok(MARK_W + MARK_GAP + widest)
+}
+
+/// One chart, drawable on any plotters backend.
+pub trait Chart {
+    /// File stem, also the chart name in errors.
+    const NAME: &'static str;
+    /// Draws the whole chart on `root`, already filled white.
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>;
+}
+
+/// Writes `chart` as `<NAME>.svg` and `<NAME>.png` in `dir`.
+pub fn render<C: Chart>(dir: &Path, chart: &C) -> Result<(), PlotError> {
+    let fail = |format: &str, message: String| PlotError {
+        chart: C::NAME.to_string(),
+        message: format!("{format}: {message}"),
+    };
+    ensure_font().map_err(|m| fail("font", m))?;
+
+    let svg_path = dir.join(format!("{}.svg", C::NAME));
+    {
+        let root = SVGBackend::new(&svg_path, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| fail("svg", msg(e)))?;
+        chart.draw(&root).map_err(|m| fail("svg", m))?;
+        root.present()
+            .map_err(|e| fail("svg", format!("writing {}: {e}", svg_path.display())))?;
+    }
+
+    let png_path = dir.join(format!("{}.png", C::NAME));
+    {
+        let root = BitMapBackend::new(&png_path, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| fail("png", msg(e)))?;
+        chart.draw(&root).map_err(|m| fail("png", m))?;
+        root.present()
+            .map_err(|e| fail("png", format!("writing {}: {e}", png_path.display())))?;
+    }
+    Ok(())
+}

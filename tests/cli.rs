@@ -1,0 +1,414 @@
+//! The command line as a user meets it: outputs, refusals, and one test per class of bad input.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn partnersim() -> Command {
+    Command::cargo_bin("partnersim").expect("the binary is built")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn reference() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/reference.toml")
+}
+
+fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).expect("file exists")).expect("valid JSON")
+}
+
+#[test]
+fn run_writes_every_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("ref");
+    partnersim()
+        .args([
+            "run",
+            reference().to_str().unwrap(),
+            "--rollouts",
+            "300",
+            "--seed",
+            "3",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("well established by month 72"));
+    for file in [
+        "summary.json",
+        "stages.csv",
+        "established.csv",
+        "manifest.json",
+        "established.svg",
+        "established.png",
+        "stages.svg",
+        "stages.png",
+        "challenges.svg",
+        "challenges.png",
+    ] {
+        assert!(out.join(file).is_file(), "{file} missing");
+    }
+    let summary = read_json(&out.join("summary.json"));
+    for key in [
+        "scenario",
+        "rollouts",
+        "months",
+        "seed",
+        "well_established",
+        "median_months_to_well_established",
+        "stage_at_horizon",
+        "folded",
+        "challenges",
+        "binding_factors",
+    ] {
+        assert!(summary.get(key).is_some(), "summary.json lacks {key}");
+    }
+    assert_eq!(summary["rollouts"], 300);
+    let share = summary["well_established"]["share"].as_f64().unwrap();
+    let (lo, hi) = (
+        summary["well_established"]["ci_low"].as_f64().unwrap(),
+        summary["well_established"]["ci_high"].as_f64().unwrap(),
+    );
+    assert!(lo <= share && share <= hi);
+    let stages: f64 = summary["stage_at_horizon"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_f64().unwrap())
+        .sum();
+    assert!((stages - 1.0).abs() < 1e-9, "stage shares sum to {stages}");
+
+    let manifest = read_json(&out.join("manifest.json"));
+    for key in [
+        "scenario",
+        "scenario_sha256",
+        "seed",
+        "rollouts",
+        "threads",
+        "version",
+        "git_commit",
+        "started",
+        "finished",
+        "elapsed_seconds",
+        "posts",
+        "months",
+    ] {
+        assert!(manifest.get(key).is_some(), "manifest.json lacks {key}");
+    }
+    assert_eq!(manifest["posts"], 11);
+    assert_eq!(manifest["scenario"]["structure"]["contact_rate"], 2.0);
+    assert_eq!(manifest["scenario_sha256"].as_str().unwrap().len(), 64);
+
+    let csv = std::fs::read_to_string(out.join("stages.csv")).unwrap();
+    assert!(csv.starts_with("month,stage,share,ci_low,ci_high\n"));
+    assert_eq!(csv.lines().count(), 1 + 73 * 7);
+    let png = std::fs::read(out.join("established.png")).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    // Nothing half-written is left beside the result.
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .collect();
+    assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+}
+
+#[test]
+fn refuses_an_existing_directory_unless_forced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("ref");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("keep.txt"), "mine").unwrap();
+    partnersim()
+        .args([
+            "run",
+            reference().to_str().unwrap(),
+            "--rollouts",
+            "50",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .code(5)
+        .stderr(
+            predicate::str::contains("already exists").and(predicate::str::contains("--force")),
+        );
+    assert!(out.join("keep.txt").exists());
+    partnersim()
+        .args([
+            "run",
+            reference().to_str().unwrap(),
+            "--rollouts",
+            "50",
+            "--force",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(!out.join("keep.txt").exists());
+    assert!(out.join("summary.json").exists());
+}
+
+#[test]
+fn months_flag_overrides_the_horizon() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("short");
+    partnersim()
+        .args([
+            "run",
+            reference().to_str().unwrap(),
+            "--rollouts",
+            "40",
+            "--months",
+            "24",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let summary = read_json(&out.join("summary.json"));
+    assert_eq!(summary["months"], 24);
+    assert_eq!(
+        read_json(&out.join("manifest.json"))["scenario"]["months"],
+        24
+    );
+}
+
+#[test]
+fn check_prints_the_resolved_scenario() {
+    partnersim()
+        .args(["check", reference().to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("contact_rate = 2.0")
+                .and(predicate::str::contains("annual_turnover = 0.11"))
+                .and(predicate::str::contains("[params.challenges.fiscal]")),
+        );
+}
+
+#[test]
+fn trace_prints_history_in_text_and_csv() {
+    partnersim()
+        .args(["trace", reference().to_str().unwrap(), "--rollout", "3"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("month   1").and(predicate::str::contains("outcome:")));
+    let out = partnersim()
+        .args([
+            "trace",
+            reference().to_str().unwrap(),
+            "--rollout",
+            "3",
+            "--format",
+            "csv",
+            "--months",
+            "30",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.starts_with("month,stage,progress"));
+    assert!(text.lines().count() <= 31 && text.lines().count() >= 2);
+}
+
+/// Runs a bad scenario and checks the exit code, that the message names what it should, and that
+/// no output directory appears.
+fn rejects(file: &str, code: i32, needles: &[&str]) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("never");
+    let assert = partnersim()
+        .args([
+            "run",
+            fixture(file).to_str().unwrap(),
+            "--rollouts",
+            "10",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .code(code);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    for needle in needles {
+        assert!(
+            stderr.contains(needle),
+            "stderr for {file} lacks {needle:?}:\n{stderr}"
+        );
+    }
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).unwrap().count(),
+        0,
+        "output left behind for {file}"
+    );
+    // `check` agrees with `run`.
+    partnersim()
+        .args(["check", fixture(file).to_str().unwrap()])
+        .assert()
+        .code(code);
+}
+
+#[test]
+fn unknown_key_names_file_line_and_key() {
+    rejects(
+        "bad/unknown_key.toml",
+        3,
+        &[
+            "unknown_key.toml:4:1",
+            "comitment_strategic",
+            "unknown field",
+        ],
+    );
+}
+
+#[test]
+fn wrong_type_names_file_line_and_key() {
+    rejects(
+        "bad/wrong_type.toml",
+        3,
+        &["wrong_type.toml:4:", "agencies.education.alignment"],
+    );
+}
+
+#[test]
+fn out_of_range_probability_names_file_line_and_key() {
+    rejects(
+        "bad/out_of_range.toml",
+        3,
+        &[
+            "out_of_range.toml:4:1",
+            "agencies.social_services.annual_turnover",
+            "between 0 and 1",
+        ],
+    );
+}
+
+#[test]
+fn non_finite_number_is_rejected() {
+    rejects(
+        "bad/not_finite.toml",
+        3,
+        &[
+            "not_finite.toml:4:1",
+            "params.interaction.trust_gain",
+            "finite",
+        ],
+    );
+}
+
+#[test]
+fn too_few_agencies_is_rejected() {
+    rejects(
+        "bad/one_agency.toml",
+        3,
+        &["one_agency.toml", "`agencies`", "2 to 5 agencies"],
+    );
+}
+
+#[test]
+fn extends_cycle_is_rejected() {
+    rejects("bad/cycle_a.toml", 3, &["cycle", "cycle_b.toml"]);
+}
+
+#[test]
+fn missing_file_has_its_own_exit_code() {
+    rejects(
+        "bad/no_such_file.toml",
+        4,
+        &["cannot read scenario file", "no_such_file.toml"],
+    );
+    rejects("bad/missing_base.toml", 4, &["no_such_base.toml"]);
+}
+
+#[test]
+fn unknown_lead_is_rejected() {
+    rejects(
+        "bad/bad_lead.toml",
+        3,
+        &["bad_lead.toml:2:1", "`lead`", "names no agency"],
+    );
+}
+
+#[test]
+fn bad_post_reference_is_rejected() {
+    rejects(
+        "bad/bad_funds_posts.toml",
+        3,
+        &["bad_funds_posts.toml:4:", "funding.grant.funds_posts[0]"],
+    );
+}
+
+#[test]
+fn too_many_posts_is_rejected() {
+    rejects(
+        "bad/too_many_posts.toml",
+        3,
+        &[
+            "too_many_posts.toml:4:1",
+            "agencies.health.posts",
+            "1 to 8 posts",
+        ],
+    );
+}
+
+#[test]
+fn toml_syntax_error_names_the_line() {
+    rejects("bad/syntax.toml", 3, &["syntax.toml:1:"]);
+}
+
+#[test]
+fn inconsistent_probabilities_are_rejected() {
+    rejects(
+        "bad/probabilities_sum.toml",
+        3,
+        &["funding.grant.renewal_probability", "must not exceed 1"],
+    );
+}
+
+#[test]
+fn usage_errors_exit_with_two() {
+    partnersim()
+        .args(["run", reference().to_str().unwrap(), "--rollouts", "0"])
+        .assert()
+        .code(2);
+    partnersim().args(["run"]).assert().code(2);
+    partnersim().args(["frobnicate"]).assert().code(2);
+}
+
+#[test]
+fn every_shipped_scenario_checks() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files = Vec::new();
+    let mut dirs = vec![root];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(
+        files.len() >= 12,
+        "expected the shipped scenarios, found {}",
+        files.len()
+    );
+    for file in files {
+        partnersim()
+            .args(["check", file.to_str().unwrap()])
+            .assert()
+            .success();
+    }
+}
