@@ -79,7 +79,9 @@ impl Staging {
             if !self.force {
                 return Err(OutputError::Exists(self.target.clone()));
             }
-            let old = self.temp.with_extension("old");
+            let old = self
+                .temp
+                .with_extension(format!("old-{}", std::process::id()));
             fs::rename(&self.target, &old).map_err(io(&self.target))?;
             fs::rename(&self.temp, &self.target).map_err(io(&self.target))?;
             fs::remove_dir_all(&old).map_err(io(&old))?;

@@ -146,8 +146,13 @@ impl Observer for Recorder<'_> {
                 for a in 0..n {
                     write!(row, ",{}", st.commitment[a]).expect("write to string");
                 }
-                write!(row, ",{},{}", active.join(";"), self.events.join(";"))
-                    .expect("write to string");
+                write!(
+                    row,
+                    ",{},{}",
+                    csv_field(&active.join(";")),
+                    csv_field(&self.events.join(";"))
+                )
+                .expect("write to string");
                 self.events.clear();
                 writeln!(self.out, "{row}").expect("write to string");
             }
@@ -202,4 +207,13 @@ pub fn trace(scenario: &Scenario, seed: u64, index: u64, format: TraceFormat) ->
         writeln!(rec.out, "outcome: {end}; {reached}").expect("write to string");
     }
     (rec.out, outcome)
+}
+
+/// Quotes a CSV field when it holds a comma, quote or newline (RFC 4180).
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
 }

@@ -31,7 +31,9 @@ impl Outcome {
 }
 
 /// Simulates one rollout. `state` is reused scratch space; `streams` must be fresh for this
-/// rollout (see [`crate::engine::streams_for`]).
+/// rollout (see [`crate::engine::streams_for`]). Never inlined, so that instruction counts can
+/// be attributed to it (benches/guard.sh); one call per rollout costs nothing measurable.
+#[inline(never)]
 pub fn simulate<R: Rng, O: Observer>(
     setup: &Setup,
     state: &mut State,

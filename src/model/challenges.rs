@@ -3,7 +3,6 @@
 //! agency's unresolved issues, drags progress while active, and resolves with a probability set
 //! by the weakest commitment, communication, leadership and pooled funding (reference §3–4).
 
-use super::commitment::agency_trust;
 use super::draw::threshold;
 use super::kinds::{ChallengeKind, Milestone, Stage};
 use super::{Event, MAX_AGENCIES, Observer, Setup, State};
@@ -82,7 +81,7 @@ fn drivers(s: &Setup, st: &State) -> ([f64; NC], [usize; NC]) {
     let misfit = worst(n, |a| (1.0 - s.agency[a].alignment) * st.pressure[a]);
     let short = worst(n, |a| 1.0 - st.contribution[a]);
     let confusion = worst(n, |a| 1.0 - st.understanding_mean[a]);
-    let isolation = worst(n, |a| 1.0 - agency_trust(s, st, a));
+    let isolation = worst(n, |a| 1.0 - st.agency_trust[a]);
     let reluctance = worst(n, |a| 1.0 - st.commitment_strategic[a]);
     let mut clash = [0.0f64; MAX_AGENCIES];
     for k in 0..s.n_pairs {

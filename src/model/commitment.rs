@@ -14,7 +14,7 @@ pub(super) fn commitment(s: &Setup, st: &mut State) {
     let [wo0, wo1, wo2, wo3] = cp.operational_weights;
     for a in 0..s.n_agencies {
         let ag = &s.agency[a];
-        let relationships = agency_trust(s, st, a);
+        let relationships = st.agency_trust[a];
         let workload = 1.0 - st.pressure[a] * (1.0 - ag.ring_fenced);
         let retreat =
             cp.retreat * st.pressure[a] * (1.0 - ag.alignment) + cp.conflict * st.unresolved[a];
@@ -46,17 +46,4 @@ pub(super) fn commitment(s: &Setup, st: &mut State) {
         *co += if target_o > *co { rising } else { cp.rate } * (target_o - *co);
         st.commitment[a] = (st.commitment_strategic[a] * st.commitment_operational[a]).sqrt();
     }
-}
-
-/// Mean trust between agency `a` and its partners.
-#[inline]
-pub(super) fn agency_trust(s: &Setup, st: &State, a: usize) -> f64 {
-    let mut sum = 0.0;
-    for k in 0..s.n_pairs {
-        let (x, y) = s.pair[k];
-        if x as usize == a || y as usize == a {
-            sum += st.trust[k];
-        }
-    }
-    sum / (s.n_agencies - 1) as f64
 }

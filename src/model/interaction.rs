@@ -19,6 +19,7 @@ pub(super) fn interaction<R: rand::Rng>(s: &Setup, st: &mut State, rng: &mut R) 
         _ => 1.0,
     };
     let mut per_person = [0.0f64; MAX_AGENCIES];
+    let mut agency_trust = [0.0f64; MAX_AGENCIES];
     let mut trust_sum = 0.0;
     let mut contact_sum = 0.0;
     for k in 0..s.n_pairs {
@@ -50,6 +51,8 @@ pub(super) fn interaction<R: rand::Rng>(s: &Setup, st: &mut State, rng: &mut R) 
         *t *= 1.0 - ip.trust_decay;
         st.contacts[k] = contacts;
         trust_sum += *t;
+        agency_trust[a] += *t;
+        agency_trust[b] += *t;
         contact_sum += contacts;
     }
     let u_boost = boost
@@ -68,6 +71,10 @@ pub(super) fn interaction<R: rand::Rng>(s: &Setup, st: &mut State, rng: &mut R) 
             }
         }
         people += st.filled_count[a] as f64;
+    }
+    let partners = (s.n_agencies - 1) as f64;
+    for a in 0..s.n_agencies {
+        st.agency_trust[a] = agency_trust[a] / partners;
     }
     let mean_trust = trust_sum / s.n_pairs as f64;
     let sufficiency = if people > 0.0 {

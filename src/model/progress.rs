@@ -163,7 +163,10 @@ fn readiness(s: &Setup, st: &mut State) {
     let mut log_r = 0.0;
     let mut lowest = 0;
     for i in 0..Factor::COUNT {
-        log_r += s.factor_weights[i] * f[i].max(FACTOR_FLOOR).ln();
+        // ln 1 = 0 exactly: skipping saturated factors (funding, leadership) changes no bit.
+        if f[i] < 1.0 {
+            log_r += s.factor_weights[i] * f[i].max(FACTOR_FLOOR).ln();
+        }
         if f[i] < f[lowest] {
             lowest = i;
         }

@@ -139,8 +139,7 @@ impl Setup {
                 unresolved0: a.unresolved_issues,
                 leave_threshold: threshold(monthly),
                 leave_threshold_short: threshold(short),
-                refill_base: (a.replace_probability / a.vacancy_months.expect("resolved").max(1.0))
-                    .min(1.0),
+                refill_base: (a.replace_probability / a.vacancy_months.expect("resolved")).min(1.0),
                 ring_fenced: a.ring_fenced,
                 initial_vacancy: a.initial_vacancy,
                 first_post: first as u8,
@@ -222,8 +221,7 @@ impl Setup {
             joint_training: s.levers.joint_training,
             protocols: s.levers.protocols,
             independent_chair: s.levers.independent_chair,
-            reorganisation_monthly: 1.0
-                - (1.0 - p.environment.reorganisation_rate.min(1.0)).powf(1.0 / 12.0),
+            reorganisation_monthly: 1.0 - (-p.environment.reorganisation_rate / 12.0).exp(),
             factor_weights: p.progress.factor_weights.map(|w| w / weight_sum),
             hybrid_threshold: threshold(p.staffing.hybrid_share),
             params: p.clone(),

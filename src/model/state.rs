@@ -44,6 +44,8 @@ pub struct State {
     // Between agencies.
     pub trust: [f64; MAX_PAIRS],
     pub contacts: [f64; MAX_PAIRS],
+    /// Mean trust between each agency and its partners, after this month's contacts.
+    pub agency_trust: [f64; MAX_AGENCIES],
     pub quality: f64,
     // Funding.
     pub stream_active: [bool; MAX_STREAMS],
@@ -109,6 +111,7 @@ impl Default for State {
             understanding: [0.0; MAX_POSTS],
             trust: [0.0; MAX_PAIRS],
             contacts: [0.0; MAX_PAIRS],
+            agency_trust: [0.0; MAX_AGENCIES],
             quality: 0.0,
             stream_active: [false; MAX_STREAMS],
             stream_mainstream: [false; MAX_STREAMS],

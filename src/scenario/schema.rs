@@ -73,11 +73,13 @@ fn default_required_funding() -> f64 {
 pub struct Structure {
     /// Cross-agency contacts per person-month between two agencies' staff.
     pub contact_rate: Option<f64>,
-    /// A coordinator or manager post exists; contacts in coordinated delivery pass through it.
+    /// A coordinator or manager post exists (the lead agency's first interface post): contacts
+    /// pass through it, so they fall while it is vacant.
     pub coordinator: Option<bool>,
     /// The initiative delivers services directly (not only decisions or advice).
     pub delivers_services: Option<bool>,
-    /// 0..1, how dispersed participants are; lowers contact and communication.
+    /// 0..1, how dispersed participants are; lowers communication quality and raises the
+    /// communication challenge.
     pub dispersion: Option<f64>,
     /// 0..1, how much professional roles overlap or merge; raises the roles challenge.
     pub role_overlap: Option<f64>,
@@ -191,13 +193,17 @@ pub struct Agency {
     pub unresolved_issues: f64,
     /// Share of staff leaving per year; default by kind (reference §7).
     pub annual_turnover: Option<f64>,
-    /// Mean months a vacancy stays open before a refill attempt succeeds.
+    /// Months a recruitment round takes (at least 1): a vacancy is refilled each month with
+    /// chance `replace_probability / vacancy_months`, lowered by budget pressure and low
+    /// commitment, so the mean vacancy lasts `vacancy_months / replace_probability` months or more.
     pub vacancy_months: Option<f64>,
-    /// Probability a vacated post is refilled at all (monthly chance = this / vacancy_months).
+    /// Share of recruitment rounds that succeed (the monthly refill chance is this over
+    /// `vacancy_months`); a post whose every funding stream has ended is never refilled.
     pub replace_probability: f64,
     /// 0..1, share of staff time funded for the initiative rather than taken from caseloads.
     pub ring_fenced: f64,
-    /// 0..1, share of posts vacant at month 0 (reference §7: 16–20% social work vacancies).
+    /// 0..1, share of posts vacant at month 0 (default 0; reference §7 gives 16–20% for social
+    /// work vacancies, which a scenario may set).
     pub initial_vacancy: f64,
     /// Posts by level.
     pub posts: Posts,
@@ -286,7 +292,7 @@ pub struct EnvironmentParams {
     pub pressure_noise_sd: f64,
     /// AR(1) persistence of budget-pressure noise, per month.
     pub pressure_persistence: f64,
-    /// Reorganisations per year (reference §5: the commonest catalyst).
+    /// Expected reorganisations per year, a Poisson rate (reference §5: the commonest catalyst).
     pub reorganisation_rate: f64,
     /// Share of every trust value lost in a reorganisation.
     pub reorganisation_trust_loss: f64,
@@ -315,7 +321,8 @@ pub struct FundingParams {
     /// Share of an agency's non-pooled contribution withdrawn at full budget pressure and zero
     /// strategic commitment ("retreat to core business", reference §3).
     pub pressure_withdrawal: f64,
-    /// Adequacy at which funding counts as secured (setting-up gate).
+    /// Share of the delivery-stage requirement that money in hand must cover for funding to count
+    /// as secured (the setting-up gate).
     pub secured_threshold: f64,
     /// How much an agency-sourced stream's renewal probability falls per unit budget pressure.
     pub renewal_pressure_sensitivity: f64,
@@ -394,7 +401,7 @@ pub struct InteractionParams {
     pub protocol_boost: f64,
     /// Relative speed-up of understanding from co-location.
     pub co_location_boost: f64,
-    /// Spread of monthly contact volume around its mean (uniform, mean preserved), 0..2.
+    /// Spread of monthly contact volume around its mean (uniform, mean preserved), 0 to 2.
     pub contact_noise: f64,
     /// Contacts in a coordinator-mediated model while the coordinator post is vacant, as a share.
     pub coordinator_absent_factor: f64,
@@ -470,9 +477,11 @@ impl Default for CommitmentParams {
 pub struct ChallengeKindParams {
     /// Monthly onset hazard when the driver is 1.
     pub rate: f64,
-    /// Drag on progress when the driver is 1 (severity = this × (½ + driver), capped at 1).
+    /// Severity scale: a challenge arising at driver d has severity `this × (½ + d)`, capped at 1;
+    /// the summed severity of active challenges drags progress.
     pub severity: f64,
-    /// Monthly resolution probability at full resolving capacity.
+    /// Monthly resolution probability at full resolving capacity and zero driver (it is scaled
+    /// by capacity and by `1 − ½·driver`).
     pub resolution: f64,
 }
 

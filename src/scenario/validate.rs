@@ -163,7 +163,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
             &mut p,
             &at("vacancy_months"),
             a.vacancy_months.unwrap_or(f64::NAN),
-            0.1,
+            1.0,
             120.0,
         );
         for (i, c) in a.culture.unwrap_or([f64::NAN; 2]).iter().enumerate() {
@@ -314,6 +314,26 @@ fn validate_params(s: &Scenario, p: &mut Vec<Problem>) {
         1.0,
         20.0,
     );
+    range(
+        p,
+        "params.interaction.contact_noise",
+        s.params.interaction.contact_noise,
+        0.0,
+        2.0,
+    );
+    range(
+        p,
+        "params.environment.reorganisation_rate",
+        s.params.environment.reorganisation_rate,
+        0.0,
+        12.0,
+    );
+    if s.params.folding.key_staff_months == 0 {
+        p.push((
+            key("params.folding.key_staff_months"),
+            "must be at least 1 month".into(),
+        ));
+    }
     if s.params.folding.months == 0 {
         p.push((
             key("params.folding.months"),

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Instruction-count guard for the monthly step (see benches/budget.toml).
+#
+# Counts the instructions spent inside the rollout kernel (engine::rollout::simulate, never
+# inlined) under callgrind, divides by the professional-months simulated, and compares with the
+# committed budget. Start-up and output (parsing, charts, files) are counted and printed
+# separately, so the budget is about the model alone. Prints the figures either way.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v valgrind >/dev/null 2>&1; then
+  echo "guard: installing valgrind" >&2
+  apt-get update -qq && apt-get install -y -qq valgrind >/dev/null
+fi
+
+budget_file=benches/budget.toml
+value() { sed -n "s/^$1 *= *\([0-9.]*\).*/\1/p" "$budget_file"; }
+budget=$(value instructions_per_professional_month)
+tolerance=$(value tolerance)
+rollouts=$(value rollouts)
+
+cargo build --release --locked --quiet
+bin=target/release/partnersim
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+collected() { sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$1" | tail -n 1; }
+run() {
+  valgrind --tool=callgrind --callgrind-out-file="$scratch/cg.out" "$@" \
+    "$bin" run scenarios/reference.toml --rollouts "$rollouts" --threads 1 --seed 1 \
+    --out "$scratch/out" --force >/dev/null 2>"$scratch/log"
+  collected "$scratch/log"
+}
+kernel=$(run "--toggle-collect=*engine::rollout::simulate*")
+total=$(run)
+
+months=$(sed -n 's/^months *= *\([0-9]*\).*/\1/p' scenarios/reference.toml)
+posts=$("$bin" check scenarios/reference.toml | awk '/^\[agencies\.[a-z_]*\.posts\]/{p=1;next} /^\[/{p=0} p && /=/{s+=$3} END{print s}')
+pm=$((rollouts * months * posts))
+
+python3 - "$kernel" "$total" "$pm" "$budget" "$tolerance" <<'PY'
+import sys
+kernel, total, pm = (int(x) for x in sys.argv[1:4])
+budget, tolerance = float(sys.argv[4]), float(sys.argv[5])
+per_pm = kernel / pm
+limit = budget * (1 + tolerance)
+print(f"guard: {per_pm:.1f} instructions per professional-month in the model "
+      f"(budget {budget:.1f}, limit {limit:.1f}; {pm} professional-months)")
+print(f"guard: start-up and output: {total - kernel:,} instructions "
+      f"(whole process {total:,})")
+if per_pm > limit:
+    print(f"guard: FAIL: {per_pm:.1f} exceeds the budget by {100 * (per_pm / budget - 1):.1f}% "
+          f"(tolerance {100 * tolerance:.0f}%)")
+    sys.exit(1)
+if per_pm < budget * (1 - 2 * tolerance):
+    print(f"guard: note: {100 * (1 - per_pm / budget):.1f}% under budget; lower the budget in benches/budget.toml")
+print("guard: OK")
+PY
