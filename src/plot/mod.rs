@@ -9,7 +9,7 @@ use crate::stats::Summary;
 mod challenges;
 mod established;
 mod stages;
-mod style;
+pub mod style;
 
 /// Why a chart could not be drawn or written.
 #[derive(Debug, thiserror::Error)]
