@@ -59,6 +59,8 @@ pub struct Setup {
     /// Bit i set when the post's salary rests on stream i.
     pub post_streams: [u8; MAX_POSTS],
     pub n_key_posts: u32,
+    /// The coordinator post (the lead agency's first interface post), when the model has one.
+    pub coordinator_post: Option<usize>,
     pub n_pairs: usize,
     pub pair: [(u8, u8); MAX_PAIRS],
     pub pair_distance: [f64; MAX_PAIRS],
@@ -204,6 +206,8 @@ impl Setup {
             post_key,
             post_streams,
             n_key_posts,
+            coordinator_post: (0..n_posts)
+                .find(|&p| post_key[p] && post_level[p] == Level::Interface),
             n_pairs,
             pair,
             pair_distance,
@@ -226,10 +230,5 @@ impl Setup {
             hybrid_threshold: threshold(p.staffing.hybrid_share),
             params: p.clone(),
         }
-    }
-
-    /// Index of the coordinator post, when the model has one.
-    pub fn coordinator_post(&self) -> Option<usize> {
-        (0..self.n_posts).find(|&p| self.post_key[p] && self.post_level[p] == Level::Interface)
     }
 }
