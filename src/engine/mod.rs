@@ -1,9 +1,11 @@
 //! The engine: seeding, the rollout loop with its end reasons, and the rayon fan-out.
 
+pub mod paired;
 pub mod rollout;
 pub mod runner;
 pub mod seed;
 
+pub use paired::{PairedRun, Pairing, run_paired};
 pub use rollout::{Outcome, simulate};
 pub use runner::{RunConfig, run};
 pub use seed::streams_for;

@@ -27,6 +27,15 @@ pub fn rollout_key(seed: u64, index: u64) -> [u8; 32] {
     key
 }
 
+/// An unrelated master seed for scenario `j` of an independent comparison
+/// (`partnersim compare --independent`): a SplitMix64 mix of the seed and the scenario index, in a
+/// domain apart from rollout keys.
+pub fn independent_seed(seed: u64, j: u64) -> u64 {
+    splitmix(
+        splitmix(seed ^ 0x1d3e_95c4_a7f0_2b68) ^ splitmix(j.wrapping_add(0x6a09_e667_f3bc_c908)),
+    )
+}
+
 /// The seven process streams of one rollout; stream ids follow [`crate::model::draw::STREAM_NAMES`].
 pub fn streams_for(seed: u64, index: u64) -> Streams<ChaCha8Rng> {
     let key = rollout_key(seed, index);

@@ -2,6 +2,7 @@
 
 pub mod aggregate;
 pub mod interval;
+pub mod paired;
 pub mod summary;
 
 pub use aggregate::Aggregate;

@@ -1,0 +1,169 @@
+//! Several scenarios run side by side for comparison. For each rollout index k every scenario is
+//! simulated from fresh streams of `(seed, k)`: with common random numbers the seed is the same for
+//! all, so a lever that changes one process leaves the others' draws untouched and the difference
+//! between two scenarios at index k comes from the lever, not from luck. With independent draws
+//! each scenario has its own seed instead.
+//!
+//! Memory stays flat in the number of metrics: per scenario the usual [`Aggregate`], per scenario
+//! after the first a paired 2×2 table per indicator ([`PairTables`]), both integer counts that
+//! merge exactly in any order; and, for the bootstrap of the median, each rollout's month of
+//! becoming well established as a `u16` (2 bytes × rollouts × scenarios).
+
+use rayon::prelude::*;
+
+use crate::model::{Observer, Setup, Stage, State};
+use crate::stats::Aggregate;
+use crate::stats::paired::{Indicator, NEVER, PairTables};
+
+use super::rollout::simulate;
+use super::runner::{CHUNK, RunConfig};
+use super::seed::{independent_seed, streams_for};
+
+/// How the scenarios' random draws relate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pairing {
+    /// Rollout k of every scenario uses the streams of `(seed, k)`.
+    Common,
+    /// Scenario 0 uses `seed`, scenario j > 0 an unrelated seed derived from `(seed, j)`.
+    Independent,
+}
+
+impl Pairing {
+    /// Stable key for outputs.
+    pub fn key(self) -> &'static str {
+        match self {
+            Pairing::Common => "common_random_numbers",
+            Pairing::Independent => "independent",
+        }
+    }
+
+    /// The seed scenario `j` runs with under master seed `seed`. Scenario 0 always runs with
+    /// `seed` itself, so its numbers are those of `partnersim run --seed seed`; with common random
+    /// numbers every scenario's are.
+    pub fn seed_of(self, seed: u64, j: usize) -> u64 {
+        match (self, j) {
+            (Pairing::Common, _) | (Pairing::Independent, 0) => seed,
+            (Pairing::Independent, j) => independent_seed(seed, j as u64),
+        }
+    }
+}
+
+/// What a paired run yields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PairedRun {
+    /// One aggregate per scenario, equal to what [`super::run`] gives for that scenario and seed.
+    pub aggregates: Vec<Aggregate>,
+    /// Entry j − 1: scenario j against scenario 0.
+    pub tables: Vec<PairTables>,
+    /// Month each rollout first became well established ([`NEVER`] when it did not), rollout
+    /// major: entry `k · scenarios + j` is rollout k of scenario j.
+    pub months: Vec<u16>,
+}
+
+impl PairedRun {
+    /// Per-rollout months to well established of scenario `j`, in rollout order.
+    pub fn months_of(&self, j: usize) -> Vec<u16> {
+        let s = self.aggregates.len();
+        self.months.iter().skip(j).step_by(s).copied().collect()
+    }
+}
+
+struct StageRecorder<'a> {
+    stage_by_month: &'a mut [[u64; Stage::COUNT]],
+}
+
+impl Observer for StageRecorder<'_> {
+    #[inline]
+    fn month_end(&mut self, _setup: &Setup, state: &State) {
+        self.stage_by_month[state.month as usize][state.stage.index()] += 1;
+    }
+}
+
+/// Counts of one worker.
+struct Acc {
+    aggregates: Vec<Aggregate>,
+    tables: Vec<PairTables>,
+}
+
+impl Acc {
+    fn new(setups: &[Setup]) -> Acc {
+        Acc {
+            aggregates: setups.iter().map(|s| Aggregate::new(s.months)).collect(),
+            tables: vec![PairTables::default(); setups.len().saturating_sub(1)],
+        }
+    }
+
+    fn merge(mut self, other: Acc) -> Acc {
+        for (a, b) in self.aggregates.iter_mut().zip(&other.aggregates) {
+            a.merge(b);
+        }
+        for (a, b) in self.tables.iter_mut().zip(&other.tables) {
+            a.merge(b);
+        }
+        self
+    }
+}
+
+/// Runs `config.rollouts` rollout indices of every scenario in `setups` and returns their
+/// aggregates and paired tallies. `progress` is called with the number of rollout indices just
+/// finished (each index simulates every scenario). Results do not depend on `config.threads`.
+pub fn run_paired(
+    setups: &[Setup],
+    config: &RunConfig,
+    pairing: Pairing,
+    progress: &(dyn Fn(u64) + Sync),
+) -> PairedRun {
+    let s = setups.len();
+    let seeds: Vec<u64> = (0..s).map(|j| pairing.seed_of(config.seed, j)).collect();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()
+        .expect("a thread pool can be built");
+    let total = usize::try_from(config.rollouts)
+        .ok()
+        .and_then(|n| n.checked_mul(s))
+        .expect("rollouts × scenarios fits in memory");
+    let mut months = vec![NEVER; total];
+    let chunk_len = CHUNK as usize * s.max(1);
+    let acc = pool.install(|| {
+        months
+            .par_chunks_mut(chunk_len)
+            .enumerate()
+            .fold(
+                || (State::default(), Acc::new(setups)),
+                |(mut state, mut acc), (chunk, slots)| {
+                    let start = chunk as u64 * CHUNK;
+                    let end = (start + CHUNK).min(config.rollouts);
+                    for i in start..end {
+                        let mut first_bits = 0u16;
+                        for (j, setup) in setups.iter().enumerate() {
+                            let mut streams = streams_for(seeds[j], config.first + i);
+                            let mut recorder = StageRecorder {
+                                stage_by_month: &mut acc.aggregates[j].stage_by_month,
+                            };
+                            let outcome = simulate(setup, &mut state, &mut streams, &mut recorder);
+                            acc.aggregates[j].add(&outcome);
+                            let bits = Indicator::bits(&outcome);
+                            if j == 0 {
+                                first_bits = bits;
+                            } else {
+                                acc.tables[j - 1].add(first_bits, bits);
+                            }
+                            slots[(i - start) as usize * s + j] = outcome
+                                .reached_well_established
+                                .map_or(NEVER, |m| m.min(NEVER as u32 - 1) as u16);
+                        }
+                    }
+                    progress(end - start);
+                    (state, acc)
+                },
+            )
+            .map(|(_, acc)| acc)
+            .reduce(|| Acc::new(setups), Acc::merge)
+    });
+    PairedRun {
+        aggregates: acc.aggregates,
+        tables: acc.tables,
+        months,
+    }
+}
