@@ -8,11 +8,13 @@ use std::time::{Instant, SystemTime};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::engine::{self, RunConfig};
-use crate::manifest::{self, Manifest};
+use crate::compare::{self, Comparison};
+use crate::engine::{self, Pairing, RunConfig};
+use crate::manifest::{self, CompareManifest, ComparedScenario, Manifest};
 use crate::model::Setup;
 use crate::output::{OutputError, Staging};
 use crate::plot::PlotError;
+use crate::report::{self, Provenance};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::stats::Summary;
 use crate::trace::TraceFormat;
@@ -45,6 +47,9 @@ pub struct Cli {
 pub enum Command {
     /// Simulate many seeded rollouts of a scenario and write summary, tables, charts and manifest.
     Run(RunArgs),
+    /// Compare scenarios on common random numbers: each metric per scenario, and the difference
+    /// from the first with a paired 95% interval.
+    Compare(CompareArgs),
     /// Validate a scenario and print it fully resolved (defaults, model and kind values filled).
     Check {
         /// Scenario file (TOML).
@@ -94,6 +99,36 @@ pub struct RunArgs {
     pub force: bool,
 }
 
+/// Options of `partnersim compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Scenario files (TOML): the first is the baseline every other is compared with.
+    #[arg(required = true, num_args = 2..)]
+    pub files: Vec<PathBuf>,
+    /// Number of rollouts of each scenario.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub rollouts: u64,
+    /// Master seed; rollout k of every scenario draws from streams derived from (seed, k).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Draw each scenario from an unrelated seed instead of common random numbers, to see how
+    /// much pairing narrows the intervals.
+    #[arg(long)]
+    pub independent: bool,
+    /// Worker threads (0 = one per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Override every scenario's horizon in months.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1200))]
+    pub months: Option<u32>,
+    /// Output directory (default: output/compare-<first>-vs-<second>…).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace the output directory if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
 /// Everything that can stop a command, each with its exit code.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -120,6 +155,7 @@ impl CliError {
 pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Run(args) => run_scenario(&args),
+        Command::Compare(args) => compare_scenarios(&args),
         Command::Check { file } => {
             let scenario = Scenario::from_file(&file)?;
             emit(&scenario.to_toml());
@@ -175,6 +211,16 @@ fn run_scenario(args: &RunArgs) -> Result<(), CliError> {
     staging.write("stages.csv", export::csv::stages(&summary))?;
     staging.write("established.csv", export::csv::established(&summary))?;
     plot::write_all(staging.dir(), &summary)?;
+    let command = std::env::args().collect::<Vec<_>>().join(" ");
+    let provenance = Provenance {
+        version: manifest::VERSION,
+        git_commit: manifest::GIT_COMMIT,
+        command: &command,
+    };
+    staging.write(
+        "report.html",
+        report::run_report(&scenario, &summary, &provenance)?,
+    )?;
     let manifest = Manifest {
         command: std::env::args().collect::<Vec<_>>().join(" "),
         version: manifest::VERSION,
@@ -195,6 +241,124 @@ fn run_scenario(args: &RunArgs) -> Result<(), CliError> {
     let dir = staging.commit()?;
     emit(&format!("{}\n", headline(&summary, &dir)));
     Ok(())
+}
+
+fn compare_scenarios(args: &CompareArgs) -> Result<(), CliError> {
+    // Every scenario is loaded and validated before any output or compute.
+    let mut scenarios = Vec::with_capacity(args.files.len());
+    for file in &args.files {
+        scenarios.push((
+            load_scenario(file, args.months)?,
+            file.display().to_string(),
+        ));
+    }
+    let target = args.out.clone().unwrap_or_else(|| {
+        let names: Vec<&str> = scenarios.iter().map(|(s, _)| s.name.as_str()).collect();
+        Path::new("output").join(format!("compare-{}", names.join("-vs-")))
+    });
+    let staging = Staging::begin(&target, args.force)?;
+    let threads = if args.threads == 0 {
+        rayon::current_num_threads()
+    } else {
+        args.threads
+    };
+    let pairing = if args.independent {
+        Pairing::Independent
+    } else {
+        Pairing::Common
+    };
+
+    let started = SystemTime::now();
+    let clock = Instant::now();
+    let bar = progress_bar(args.rollouts);
+    let config = RunConfig::new(args.rollouts, args.seed, threads);
+    let comparison = compare::compare(&scenarios, &config, pairing, &|n| bar.inc(n));
+    bar.finish_and_clear();
+
+    staging.write("compare.json", compare::to_json(&comparison))?;
+    let summaries: Vec<&Summary> = comparison.scenarios.iter().map(|c| &c.summary).collect();
+    let label = comparison.label();
+    plot::write_compare(
+        staging.dir(),
+        plot::Scenarios {
+            summaries: &summaries,
+            label: &label,
+        },
+    )?;
+    let manifest = CompareManifest {
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+        version: manifest::VERSION,
+        git_commit: manifest::GIT_COMMIT,
+        pairing: pairing.key(),
+        seed: args.seed,
+        rollouts: args.rollouts,
+        threads,
+        started: manifest::rfc3339(started),
+        finished: manifest::rfc3339(SystemTime::now()),
+        elapsed_seconds: clock.elapsed().as_secs_f64(),
+        scenarios: scenarios
+            .iter()
+            .enumerate()
+            .map(|(j, (s, file))| ComparedScenario {
+                file: file.clone(),
+                seed: pairing.seed_of(args.seed, j),
+                posts: s.total_posts(),
+                scenario_sha256: manifest::scenario_sha256(s),
+                scenario: s.clone(),
+            })
+            .collect(),
+    };
+    staging.write("manifest.json", manifest::to_json(&manifest))?;
+    let provenance = Provenance {
+        version: manifest::VERSION,
+        git_commit: manifest::GIT_COMMIT,
+        command: &manifest.command,
+    };
+    staging.write(
+        "report.html",
+        report::compare_report(&scenarios, &comparison, &provenance)?,
+    )?;
+    let dir = staging.commit()?;
+    emit(&format!("{}\n", compare_headline(&comparison, &dir)));
+    Ok(())
+}
+
+/// The comparison of the share well established, one line per scenario after the first.
+pub fn compare_headline(c: &Comparison, dir: &Path) -> String {
+    let pct = |x: f64| format!("{:.1}%", 100.0 * x);
+    let pp = |x: f64| format!("{:+.1}", 100.0 * x);
+    let first = &c.scenarios[0].summary;
+    let mut text = format!(
+        "{} scenarios x {} rollouts ({}), seed {}\n  {}: well established by month {}: {}",
+        c.scenarios.len(),
+        c.rollouts,
+        match c.pairing {
+            Pairing::Common => "common random numbers",
+            Pairing::Independent => "independent draws",
+        },
+        c.seed,
+        first.scenario,
+        first.months,
+        pct(first.well_established.share),
+    );
+    if let Some(row) = c.metric("well_established") {
+        for e in &row.entries {
+            let (Some(b), Some(d), Some(lo), Some(hi)) = (e.b, e.difference, e.ci_low, e.ci_high)
+            else {
+                continue;
+            };
+            text.push_str(&format!(
+                "\n  {}: {} ({} points, 95% CI {} to {})",
+                e.scenario,
+                pct(b),
+                pp(d),
+                pp(lo),
+                pp(hi)
+            ));
+        }
+    }
+    text.push_str(&format!("\n  results: {}", dir.display()));
+    text
 }
 
 /// Writes to stdout, ignoring a closed pipe (`partnersim trace … | head` is normal use).

@@ -15,12 +15,14 @@
 //! The `partnersim` binary is a thin CLI over [`cli::run`].
 
 pub mod cli;
+pub mod compare;
 pub mod engine;
 pub mod export;
 pub mod manifest;
 pub mod model;
 pub mod output;
 pub mod plot;
+pub mod report;
 pub mod scenario;
 pub mod stats;
 pub mod trace;

@@ -32,6 +32,32 @@ pub struct Manifest {
     pub scenario: Scenario,
 }
 
+/// One scenario of a comparison, as recorded in its manifest.
+#[derive(Debug, Clone, Serialize)]
+pub struct ComparedScenario {
+    pub file: String,
+    pub seed: u64,
+    pub posts: u32,
+    pub scenario_sha256: String,
+    pub scenario: Scenario,
+}
+
+/// Provenance of one comparison directory (`partnersim compare`).
+#[derive(Debug, Clone, Serialize)]
+pub struct CompareManifest {
+    pub command: String,
+    pub version: &'static str,
+    pub git_commit: &'static str,
+    pub pairing: &'static str,
+    pub seed: u64,
+    pub rollouts: u64,
+    pub threads: usize,
+    pub started: String,
+    pub finished: String,
+    pub elapsed_seconds: f64,
+    pub scenarios: Vec<ComparedScenario>,
+}
+
 /// SHA-256 of the resolved scenario's TOML text: equal hashes mean equal inputs.
 pub fn scenario_sha256(scenario: &Scenario) -> String {
     let digest = Sha256::digest(scenario.to_toml().as_bytes());
@@ -39,7 +65,7 @@ pub fn scenario_sha256(scenario: &Scenario) -> String {
 }
 
 /// `manifest.json` text.
-pub fn to_json(manifest: &Manifest) -> String {
+pub fn to_json<M: Serialize>(manifest: &M) -> String {
     let mut text = serde_json::to_string_pretty(manifest).expect("a manifest serialises");
     text.push('\n');
     text

@@ -46,6 +46,7 @@ fn run_writes_every_output() {
         "stages.csv",
         "established.csv",
         "manifest.json",
+        "report.html",
         "established.svg",
         "established.png",
         "stages.svg",

@@ -7,9 +7,14 @@ use std::path::Path;
 use crate::stats::Summary;
 
 mod challenges;
+mod compare;
 mod established;
 mod stages;
 pub mod style;
+
+pub use challenges::challenge_label;
+pub use compare::Scenarios;
+pub use stages::{STAGE_COLOURS, stage_label};
 
 /// Why a chart could not be drawn or written.
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +30,54 @@ pub fn write_all(dir: &Path, summary: &Summary) -> Result<(), PlotError> {
     style::render(dir, &stages::Stages(summary))?;
     style::render(dir, &challenges::Challenges(summary))?;
     Ok(())
+}
+
+/// Colour of compared scenario `j` in the overlay charts, as red, green, blue.
+pub fn scenario_rgb(j: usize) -> (u8, u8, u8) {
+    let c = style::scenario_colour(j);
+    (c.0, c.1, c.2)
+}
+
+/// The same three charts as SVG text, `(name, svg)`, for inlining into a report.
+pub fn svgs(summary: &Summary) -> Result<Vec<(&'static str, String)>, PlotError> {
+    Ok(vec![
+        (
+            "established",
+            style::svg_string(&established::Established(summary))?,
+        ),
+        ("stages", style::svg_string(&stages::Stages(summary))?),
+        (
+            "challenges",
+            style::svg_string(&challenges::Challenges(summary))?,
+        ),
+    ])
+}
+
+/// Writes the overlay charts of a comparison, `established`, `stages` (at the horizon) and
+/// `challenges`, as SVG and PNG into `dir`.
+pub fn write_compare(dir: &Path, scenarios: Scenarios) -> Result<(), PlotError> {
+    style::render(dir, &compare::EstablishedOverlay(scenarios))?;
+    style::render(dir, &compare::StagesAtHorizon(scenarios))?;
+    style::render(dir, &compare::ChallengeProfiles(scenarios))?;
+    Ok(())
+}
+
+/// The overlay charts of a comparison as SVG text, `(name, svg)`.
+pub fn compare_svgs(scenarios: Scenarios) -> Result<Vec<(&'static str, String)>, PlotError> {
+    Ok(vec![
+        (
+            "established",
+            style::svg_string(&compare::EstablishedOverlay(scenarios))?,
+        ),
+        (
+            "stages",
+            style::svg_string(&compare::StagesAtHorizon(scenarios))?,
+        ),
+        (
+            "challenges",
+            style::svg_string(&compare::ChallengeProfiles(scenarios))?,
+        ),
+    ])
 }
 
 #[cfg(test)]

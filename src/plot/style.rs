@@ -276,12 +276,92 @@ pub fn legend_column_width<DB: DrawingBackend>(
     Ok(MARK_W + MARK_GAP + widest)
 }
 
+/// Colours of compared scenarios, in order (Okabe and Ito's colour-blind-safe palette, the first
+/// the charts' usual accent); cycled beyond eight.
+pub const SCENARIO_COLOURS: [RGBColor; 8] = [
+    ACCENT,
+    RGBColor(0xd5, 0x5e, 0x00), // vermilion
+    RGBColor(0x00, 0x9e, 0x73), // bluish green
+    RGBColor(0xcc, 0x79, 0xa7), // reddish purple
+    RGBColor(0xe6, 0x9f, 0x00), // orange
+    RGBColor(0x56, 0xb4, 0xe9), // sky blue
+    RGBColor(0x33, 0x33, 0x33), // near black
+    RGBColor(0x8c, 0x6d, 0x31), // brown
+];
+
+/// Colour of compared scenario `j`.
+pub fn scenario_colour(j: usize) -> RGBColor {
+    SCENARIO_COLOURS[j % SCENARIO_COLOURS.len()]
+}
+
+/// Splits legend entries into rows no wider than `max_width`; returns each row's entries and
+/// width.
+pub fn legend_rows<'e, DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &'e [(Mark, &'e str)],
+    max_width: i32,
+) -> Result<Vec<(&'e [(Mark, &'e str)], i32)>, String> {
+    let mut rows = Vec::new();
+    let mut start = 0;
+    while start < entries.len() {
+        let mut end = start + 1;
+        while end < entries.len() && legend_row_width(area, &entries[start..=end])? <= max_width {
+            end += 1;
+        }
+        let slice = &entries[start..end];
+        rows.push((slice, legend_row_width(area, slice)?));
+        start = end;
+    }
+    Ok(rows)
+}
+
+/// Draws a legend wrapped into centred rows, the first centred on `cy`; returns the number of
+/// rows.
+pub fn draw_legend_wrapped<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[(Mark, &str)],
+    cy: i32,
+) -> Result<i32, String> {
+    let (width, _) = area.dim_in_pixel();
+    let rows = legend_rows(area, entries, width as i32 - 40)?;
+    for (i, (row, w)) in rows.iter().enumerate() {
+        draw_legend_row(
+            area,
+            row,
+            (width as i32 - w) / 2,
+            cy + LEGEND_ROW * i as i32,
+        )?;
+    }
+    Ok(rows.len() as i32)
+}
+
 /// One chart, drawable on any plotters backend.
 pub trait Chart {
     /// File stem, also the chart name in errors.
     const NAME: &'static str;
     /// Draws the whole chart on `root`, already filled white.
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>;
+    /// Size in pixels; most charts use [`SIZE`].
+    fn size(&self) -> (u32, u32) {
+        SIZE
+    }
+}
+
+/// `chart` as SVG text, for inlining into an HTML report.
+pub fn svg_string<C: Chart>(chart: &C) -> Result<String, PlotError> {
+    let fail = |message: String| PlotError {
+        chart: C::NAME.to_string(),
+        message: format!("svg: {message}"),
+    };
+    ensure_font().map_err(fail)?;
+    let mut text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut text, chart.size()).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| fail(msg(e)))?;
+        chart.draw(&root).map_err(fail)?;
+        root.present().map_err(|e| fail(msg(e)))?;
+    }
+    Ok(text)
 }
 
 /// Writes `chart` as `<NAME>.svg` and `<NAME>.png` in `dir`.
@@ -294,7 +374,7 @@ pub fn render<C: Chart>(dir: &Path, chart: &C) -> Result<(), PlotError> {
 
     let svg_path = dir.join(format!("{}.svg", C::NAME));
     {
-        let root = SVGBackend::new(&svg_path, SIZE).into_drawing_area();
+        let root = SVGBackend::new(&svg_path, chart.size()).into_drawing_area();
         root.fill(&WHITE).map_err(|e| fail("svg", msg(e)))?;
         chart.draw(&root).map_err(|m| fail("svg", m))?;
         root.present()
@@ -303,7 +383,7 @@ pub fn render<C: Chart>(dir: &Path, chart: &C) -> Result<(), PlotError> {
 
     let png_path = dir.join(format!("{}.png", C::NAME));
     {
-        let root = BitMapBackend::new(&png_path, SIZE).into_drawing_area();
+        let root = BitMapBackend::new(&png_path, chart.size()).into_drawing_area();
         root.fill(&WHITE).map_err(|e| fail("png", msg(e)))?;
         chart.draw(&root).map_err(|m| fail("png", m))?;
         root.present()

@@ -1,0 +1,246 @@
+//! What-if comparisons: several scenarios run on common random numbers (or, for contrast,
+//! independent draws), each metric reported per scenario with the difference from the first and
+//! its 95% interval. `docs/compare.md` gives the method.
+
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+use crate::engine::{self, PairedRun, Pairing, RunConfig};
+use crate::model::Setup;
+use crate::scenario::Scenario;
+use crate::stats::Summary;
+use crate::stats::paired::{
+    BOOTSTRAP_RESAMPLES, Indicator, median_difference, newcombe_independent, paired_wald,
+};
+
+/// Key of the median metric in `compare.json`.
+pub const MEDIAN_KEY: &str = "median_months_to_well_established";
+
+/// One scenario of a comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Compared {
+    pub name: String,
+    /// The file as given on the command line.
+    pub file: String,
+    /// The seed its rollouts were drawn with.
+    pub seed: u64,
+    pub summary: Summary,
+}
+
+/// One metric of one scenario against the first: `a` is the first scenario's value, `b` this
+/// one's, `difference` is b − a. Shares are fractions (0 to 1), the median is in months; `None`
+/// (JSON `null`) where a value or a bound is undefined.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Entry {
+    /// Name of scenario b.
+    pub scenario: String,
+    pub a: Option<f64>,
+    pub b: Option<f64>,
+    pub difference: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+}
+
+/// A metric and its entries, one per scenario after the first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricRow {
+    pub key: String,
+    pub entries: Vec<Entry>,
+}
+
+/// The methods used, written into `compare.json` so it describes itself.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Methods {
+    pub shares: &'static str,
+    pub median: &'static str,
+    pub confidence: f64,
+}
+
+/// A finished comparison.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    pub pairing: Pairing,
+    pub rollouts: u64,
+    pub seed: u64,
+    pub scenarios: Vec<Compared>,
+    pub metrics: Vec<MetricRow>,
+}
+
+impl Comparison {
+    /// The methods behind the intervals under this pairing.
+    pub fn methods(&self) -> Methods {
+        match self.pairing {
+            Pairing::Common => Methods {
+                shares: "paired Wald interval on per-rollout differences (common random numbers)",
+                median: "paired percentile bootstrap, 1000 resamples of rollout indices",
+                confidence: 0.95,
+            },
+            Pairing::Independent => Methods {
+                shares: "Newcombe hybrid score interval for independent proportions (method 10)",
+                median: "independent percentile bootstrap, 1000 resamples per scenario",
+                confidence: 0.95,
+            },
+        }
+    }
+
+    /// What titles call the comparison: "reference vs pooled-budget", or with more scenarios
+    /// "reference vs 6 alternatives".
+    pub fn label(&self) -> String {
+        match self.scenarios.as_slice() {
+            [a, b] => format!("{} vs {}", a.name, b.name),
+            [a, rest @ ..] => format!("{} vs {} alternatives", a.name, rest.len()),
+            [] => String::new(),
+        }
+    }
+
+    /// The row of metric `key`.
+    pub fn metric(&self, key: &str) -> Option<&MetricRow> {
+        self.metrics.iter().find(|m| m.key == key)
+    }
+}
+
+/// Runs `scenarios` (each with the file it came from) side by side and compares them.
+pub fn compare(
+    scenarios: &[(Scenario, String)],
+    config: &RunConfig,
+    pairing: Pairing,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Comparison {
+    let setups: Vec<Setup> = scenarios.iter().map(|(s, _)| Setup::new(s)).collect();
+    let run = engine::run_paired(&setups, config, pairing, progress);
+    from_run(scenarios, &run, pairing, config.seed)
+}
+
+/// Derives the comparison from a finished paired run.
+pub fn from_run(
+    scenarios: &[(Scenario, String)],
+    run: &PairedRun,
+    pairing: Pairing,
+    seed: u64,
+) -> Comparison {
+    assert_eq!(scenarios.len(), run.aggregates.len());
+    let compared: Vec<Compared> = scenarios
+        .iter()
+        .zip(&run.aggregates)
+        .enumerate()
+        .map(|(j, ((s, file), agg))| {
+            let seed_j = pairing.seed_of(seed, j);
+            Compared {
+                name: s.name.clone(),
+                file: file.clone(),
+                seed: seed_j,
+                summary: Summary::new(&s.name, s.model.key(), seed_j, agg),
+            }
+        })
+        .collect();
+    let n = run.aggregates.first().map_or(0, |a| a.rollouts);
+    let indicators = Indicator::all();
+    let months_first = run.months_of(0);
+    let others = 1..scenarios.len();
+
+    let share_row = |i: usize| -> MetricRow {
+        MetricRow {
+            key: indicators[i].key(),
+            entries: others
+                .clone()
+                .map(|j| {
+                    let t = run.tables[j - 1].table(i);
+                    let d = match pairing {
+                        Pairing::Common => paired_wald(t),
+                        Pairing::Independent => newcombe_independent(t.a(), n, t.b(), n),
+                    };
+                    let share = |k: u64| if n == 0 { 0.0 } else { k as f64 / n as f64 };
+                    Entry {
+                        scenario: compared[j].name.clone(),
+                        a: Some(share(t.a())),
+                        b: Some(share(t.b())),
+                        difference: Some(d.difference),
+                        ci_low: Some(d.ci_low),
+                        ci_high: Some(d.ci_high),
+                    }
+                })
+                .collect(),
+        }
+    };
+    let median_row = MetricRow {
+        key: MEDIAN_KEY.to_string(),
+        entries: others
+            .clone()
+            .map(|j| {
+                let d = median_difference(
+                    &months_first,
+                    run.aggregates[0].months,
+                    &run.months_of(j),
+                    run.aggregates[j].months,
+                    pairing == Pairing::Common,
+                    // One bootstrap stream per compared scenario, fixed by the seed.
+                    seed.wrapping_add(j as u64),
+                );
+                Entry {
+                    scenario: compared[j].name.clone(),
+                    a: d.a.map(f64::from),
+                    b: d.b.map(f64::from),
+                    difference: d.difference,
+                    ci_low: d.ci_low,
+                    ci_high: d.ci_high,
+                }
+            })
+            .collect(),
+    };
+    debug_assert_eq!(BOOTSTRAP_RESAMPLES, 1000, "Methods::median names 1000");
+
+    // Output order: the three headline metrics, then challenges, then fold causes.
+    let mut metrics = vec![share_row(0), median_row, share_row(1)];
+    metrics.extend((2..indicators.len()).map(share_row));
+    Comparison {
+        pairing,
+        rollouts: n,
+        seed,
+        scenarios: compared,
+        metrics,
+    }
+}
+
+/// Metrics in order, each an entry (two scenarios) or a list of entries (more).
+struct MetricsMap<'a>(&'a [MetricRow]);
+
+impl Serialize for MetricsMap<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for row in self.0 {
+            match row.entries.as_slice() {
+                [one] => map.serialize_entry(&row.key, one)?,
+                many => map.serialize_entry(&row.key, many)?,
+            }
+        }
+        map.end()
+    }
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    pairing: &'static str,
+    rollouts: u64,
+    seed: u64,
+    methods: Methods,
+    scenarios: &'a [Compared],
+    metrics: MetricsMap<'a>,
+}
+
+/// `compare.json`: pretty-printed, newline-terminated, metrics in a fixed order. With two
+/// scenarios each metric is one object `{scenario, a, b, difference, ci_low, ci_high}`; with more,
+/// a list of such objects, one per scenario after the first. No timing is in it, so it is
+/// byte-identical for any thread count.
+pub fn to_json(c: &Comparison) -> String {
+    let doc = Document {
+        pairing: c.pairing.key(),
+        rollouts: c.rollouts,
+        seed: c.seed,
+        methods: c.methods(),
+        scenarios: &c.scenarios,
+        metrics: MetricsMap(&c.metrics),
+    };
+    let mut text = serde_json::to_string_pretty(&doc).expect("a comparison serialises");
+    text.push('\n');
+    text
+}
