@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use crate::engine::{Outcome, simulate, streams_for};
 use crate::model::observe::SetbackCause;
-use crate::model::{Event, Observer, Setup, State};
+use crate::model::{Event, FoldCause, Observer, Setup, State};
 use crate::scenario::Scenario;
 
 /// Output format of a trace.
@@ -130,6 +130,9 @@ impl Observer for Recorder<'_> {
                 for e in self.events.drain(..) {
                     writeln!(self.out, "           - {e}").expect("write to string");
                 }
+                for risk in fold_risks(setup, st, self.agencies) {
+                    writeln!(self.out, "           ! fold risk: {risk}").expect("write to string");
+                }
             }
             TraceFormat::Csv => {
                 let mut row = format!(
@@ -157,6 +160,73 @@ impl Observer for Recorder<'_> {
                 writeln!(self.out, "{row}").expect("write to string");
             }
         }
+    }
+}
+
+/// The folding clocks that are running at the end of a month, in words: which floor a value is
+/// below, and for how many of the months that fold the initiative (MODEL.md §3.7).
+fn fold_risks(setup: &Setup, st: &State, agencies: &[String]) -> Vec<String> {
+    let fp = &setup.params.folding;
+    let name = |a: usize| agencies.get(a).map_or("?", String::as_str);
+    let mut risks = Vec::new();
+    if st.low_lead > 0 {
+        risks.push(format!(
+            "lead agency {}'s commitment {:.3} is below its floor {} ({} of {} months)",
+            name(setup.lead),
+            st.commitment[setup.lead],
+            fp.lead_commitment_floor,
+            st.low_lead,
+            fp.months
+        ));
+    }
+    if st.low_funding > 0 {
+        risks.push(format!(
+            "funding adequacy {:.3} is below its floor {} ({} of {} months)",
+            st.funding_factor, fp.funding_floor, st.low_funding, fp.months
+        ));
+    }
+    if st.low_partner > 0 {
+        let partners: Vec<String> = (0..setup.n_agencies)
+            .filter(|&a| a != setup.lead && st.commitment[a] < fp.partner_commitment_floor)
+            .map(|a| format!("{} {:.3}", name(a), st.commitment[a]))
+            .collect();
+        risks.push(format!(
+            "partner commitment below its floor {} [{}] ({} of {} months)",
+            fp.partner_commitment_floor,
+            partners.join(", "),
+            st.low_partner,
+            fp.months
+        ));
+    }
+    if st.key_vacant > 0 {
+        risks.push(format!(
+            "every key post is vacant ({} of {} months)",
+            st.key_vacant, fp.key_staff_months
+        ));
+    }
+    risks
+}
+
+/// Why a rollout folded, in words, from the scenario's folding parameters.
+pub fn fold_reason(cause: FoldCause, setup: &Setup) -> String {
+    let fp = &setup.params.folding;
+    match cause {
+        FoldCause::LeadCommitment => format!(
+            "the lead agency's commitment stayed below its floor of {} for {} months in a row",
+            fp.lead_commitment_floor, fp.months
+        ),
+        FoldCause::PartnerWithdrawal => format!(
+            "a partner's commitment stayed below its floor of {} for {} months in a row",
+            fp.partner_commitment_floor, fp.months
+        ),
+        FoldCause::Funding => format!(
+            "funding adequacy stayed below its floor of {} for {} months in a row",
+            fp.funding_floor, fp.months
+        ),
+        FoldCause::KeyStaff => format!(
+            "every key post stood vacant for {} months in a row",
+            fp.key_staff_months
+        ),
     }
 }
 
@@ -192,7 +262,11 @@ pub fn trace(scenario: &Scenario, seed: u64, index: u64, format: TraceFormat) ->
     let outcome = simulate(&setup, &mut state, &mut rng, &mut rec);
     if format == TraceFormat::Text {
         let end = match outcome.fold {
-            Some((cause, month)) => format!("folded in month {month}: {}", cause.key()),
+            Some((cause, month)) => format!(
+                "folded in month {month}: {} ({})",
+                cause.key(),
+                fold_reason(cause, &setup)
+            ),
             None => format!(
                 "stage at month {}: {}",
                 outcome.months,
