@@ -294,13 +294,16 @@ pub fn scenario_colour(j: usize) -> RGBColor {
     SCENARIO_COLOURS[j % SCENARIO_COLOURS.len()]
 }
 
+/// Legend entries of one row and the row's width in pixels.
+pub type LegendRow<'e> = (&'e [(Mark, &'e str)], i32);
+
 /// Splits legend entries into rows no wider than `max_width`; returns each row's entries and
 /// width.
 pub fn legend_rows<'e, DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     entries: &'e [(Mark, &'e str)],
     max_width: i32,
-) -> Result<Vec<(&'e [(Mark, &'e str)], i32)>, String> {
+) -> Result<Vec<LegendRow<'e>>, String> {
     let mut rows = Vec::new();
     let mut start = 0;
     while start < entries.len() {

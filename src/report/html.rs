@@ -165,7 +165,7 @@ pub fn swatch(colour: &str) -> String {
 pub fn inline_svg(svg: &str, label: &str) -> String {
     let svg = svg.replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1);
     // Drop the fixed width and height of the opening tag; the viewBox keeps the proportions.
-    let svg = match (svg.find("<svg "), svg.find('>')) {
+    match (svg.find("<svg "), svg.find('>')) {
         (Some(start), Some(end)) if start < end => {
             let tag = &svg[start..end];
             let kept: Vec<&str> = tag
@@ -180,8 +180,7 @@ pub fn inline_svg(svg: &str, label: &str) -> String {
             )
         }
         _ => svg,
-    };
-    svg
+    }
 }
 
 /// A chart with its caption.
