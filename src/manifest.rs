@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 use crate::scenario::Scenario;
 
-/// The build's version and commit, fixed at compile time by `build.rs`.
+/// The crate version (`CARGO_PKG_VERSION`), recorded in every manifest.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Git commit the binary was built from (`unknown` outside a checkout; `-dirty` when the tree had
 /// uncommitted changes).

@@ -315,7 +315,7 @@ keyed_enum! {
         /// The weakest agency's effective commitment is at least `criteria_commitment`.
         Commitment => "commitment",
         /// The `survived_personnel_change` milestone.
-        SurvivedPersonnelChange => "surviving_personnel_change",
+        SurvivingPersonnelChange => "surviving_personnel_change",
         /// Every agency's unresolved issues are below `criteria_issues`. The gate requires this
         /// anyway, so it always holds when the gate can open.
         NoRemainingIssues => "no_remaining_issues",
