@@ -8,8 +8,11 @@ pub const Z95: f64 = 1.959_963_984_540_054;
 /// A share with its 95% interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Interval {
+    /// Point estimate `k / n`, 0..1 (0 when `n = 0`).
     pub share: f64,
+    /// Lower bound of the two-sided 95% interval, ≥ 0; exactly 0 when `k = 0`.
     pub ci_low: f64,
+    /// Upper bound of the two-sided 95% interval, ≤ 1; exactly 1 when `k = n`.
     pub ci_high: f64,
 }
 
