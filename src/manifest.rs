@@ -83,7 +83,7 @@ mod tests {
         );
         assert_eq!(
             rfc3339(UNIX_EPOCH + Duration::from_secs(1_795_689_296)),
-            "2026-11-26T09:14:56Z"
+            "2026-11-26T10:34:56Z"
         );
     }
 }

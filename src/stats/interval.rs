@@ -30,10 +30,20 @@ pub fn wilson(k: u64, n: u64) -> Interval {
     let denom = 1.0 + z2 / n;
     let centre = (p + z2 / (2.0 * n)) / denom;
     let half = Z95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denom;
+    // At k = 0 and k = n the score interval's edge is exactly 0 or 1; rounding in the formula
+    // would otherwise leave it a hair inside.
     Interval {
         share: p,
-        ci_low: (centre - half).max(0.0),
-        ci_high: (centre + half).min(1.0),
+        ci_low: if k == 0.0 {
+            0.0
+        } else {
+            (centre - half).max(0.0)
+        },
+        ci_high: if k == n {
+            1.0
+        } else {
+            (centre + half).min(1.0)
+        },
     }
 }
 
