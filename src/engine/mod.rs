@@ -5,5 +5,5 @@ pub mod runner;
 pub mod seed;
 
 pub use rollout::{Outcome, simulate};
-pub use runner::{RunConfig, run};
+pub use runner::{RunConfig, run, run_groups};
 pub use seed::streams_for;

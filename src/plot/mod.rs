@@ -10,6 +10,7 @@ mod challenges;
 mod established;
 mod stages;
 pub mod style;
+pub mod sweep;
 
 /// Why a chart could not be drawn or written.
 #[derive(Debug, thiserror::Error)]
