@@ -96,6 +96,9 @@ pub struct SweepArgs {
     /// Worker threads (0 = one per core). Results do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
+    /// Only validate the sweep file and every point's scenario, print the plan's size, and exit.
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// Options of `partnersim merge`.
@@ -213,7 +216,17 @@ fn run_sweep(args: &SweepArgs) -> Result<(), CliError> {
         };
         Path::new("output").join(dir)
     });
-    let total = sweep::Plan::new(&loaded).points();
+    let plan = sweep::Plan::new(&loaded);
+    let total = plan.points();
+    if args.check {
+        sweep::run::validate_points(&plan, Shard::ALL)?;
+        emit(&format!(
+            "{name}: {} design, {total} points x {} rollouts, every point valid\n",
+            loaded.spec.design.key(),
+            loaded.spec.rollouts
+        ));
+        return Ok(());
+    }
     match source {
         ShardSource::Slurm => eprintln!("shard {shard} from SLURM_ARRAY_TASK_ID"),
         ShardSource::Kubernetes => eprintln!("shard {shard} from JOB_COMPLETION_INDEX"),

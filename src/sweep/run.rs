@@ -122,10 +122,7 @@ pub fn run(
         }
     }
 
-    // Validate every point of this shard before the first rollout.
-    for i in opts.shard.indices(total) {
-        plan.scenario(&plan.point(i))?;
-    }
+    validate_points(&plan, opts.shard)?;
 
     fs::create_dir_all(out).map_err(io_err(out))?;
     let identity = identity_line(sweep, opts.shard);
@@ -237,6 +234,17 @@ pub fn run(
         computed: mine - resumed,
         already_complete: false,
     })
+}
+
+/// Loads the scenario of every point of `shard`, so that a point the scenario rules reject
+/// stops the sweep before its first rollout rather than hours into it.
+pub fn validate_points(plan: &Plan, shard: Shard) -> Result<u64, SweepError> {
+    let mut n = 0;
+    for i in shard.indices(plan.points()) {
+        plan.scenario(&plan.point(i))?;
+        n += 1;
+    }
+    Ok(n)
 }
 
 /// A finished directory met by `--resume` must hold this very sweep and shard.
