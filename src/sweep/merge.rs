@@ -198,6 +198,8 @@ pub fn merge(dirs: &[PathBuf], out: &Path, command: &str) -> Result<Merged, Swee
 
     let name = sweep_name(Path::new(&first.sweep_file));
     analysis::write(staging.dir(), &spec, &name)?;
+    #[cfg(feature = "parquet")]
+    super::parquet::write(staging.dir())?;
     let m = SweepManifest {
         command: command.to_string(),
         shard: None,

@@ -14,6 +14,8 @@ pub mod error;
 pub mod manifest;
 pub mod merge;
 pub mod metrics;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod plan;
 pub mod run;
 pub mod sensitivity;

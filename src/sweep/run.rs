@@ -202,6 +202,8 @@ pub fn run(
     if opts.shard.count == 1 {
         analysis::write(out, spec, &name)?;
     }
+    #[cfg(feature = "parquet")]
+    super::parquet::write(out)?;
     let m = SweepManifest {
         command: opts.command.clone(),
         version: crate::manifest::VERSION.to_string(),
