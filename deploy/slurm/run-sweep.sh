@@ -7,10 +7,11 @@
 # Shards are written to OUT_DIR.shards/ (on a file system the compute nodes share) and kept:
 # if a task fails, run the same command again and the finished shards are kept while the rest
 # resume. Extra sbatch options (partition, account, time, CPUs per task) can be given in
-# SBATCH_* variables, e.g. SBATCH_PARTITION=compute SBATCH_TIMELIMIT=2:00:00.
+# SBATCH_* variables, e.g. SBATCH_PARTITION=compute SBATCH_TIMELIMIT=2:00:00 SBATCH_ACCOUNT=proj.
 #
 # Environment: PARTNERSIM_BIN (the binary; default `partnersim` on PATH), PARTNERSIM_ROLLOUTS
-# (rollouts per point, overriding the sweep file).
+# (rollouts per point, overriding the sweep file), PARTNERSIM_CPUS_PER_TASK (CPUs, and so
+# threads, per array task; default 1).
 set -euo pipefail
 
 usage() {
@@ -50,6 +51,7 @@ sbatch --wait --quiet \
   --job-name="partnersim-$(basename "$sweep" .toml)" \
   --output="$work/slurm-%A_%a.out" \
   --chdir="$work" \
+  --cpus-per-task="${PARTNERSIM_CPUS_PER_TASK:-1}" \
   --export=ALL \
   "$here/sweep.sbatch" "$sweep" "$work" || status=$?
 if [[ $status -ne 0 ]]; then
