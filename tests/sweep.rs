@@ -422,8 +422,8 @@ fn a_sweep_killed_with_sigkill_resumes_without_losing_or_repeating_a_point() {
     let tmp = tempfile::tempdir().unwrap();
     let t = tmp.path();
     let body = LHS
-        .replace("samples = 10", "samples = 40")
-        .replace("rollouts = 60", "rollouts = 300");
+        .replace("samples = 10", "samples = 60")
+        .replace("rollouts = 60", "rollouts = 600");
     let file = sweep_file(t, "long", &body);
     run_sweep(&file, &t.join("whole"), &["--threads", "1"]);
     let whole = read(&t.join("whole/points.csv"));
@@ -433,7 +433,7 @@ fn a_sweep_killed_with_sigkill_resumes_without_losing_or_repeating_a_point() {
     let bin = assert_cmd::cargo::cargo_bin("partnersim");
     let mut kills = 0;
     // Kill it twice at different moments, then let the third run finish.
-    for wanted_rows in [3usize, 12] {
+    for wanted_rows in [3usize, 20] {
         let mut child = std::process::Command::new(&bin)
             .arg("sweep")
             .arg(&file)
@@ -513,4 +513,44 @@ fn a_one_parameter_grid_draws_its_charts() {
     assert!(svg.contains("95% interval"));
     let csv = std::fs::read_to_string(out.join("points.csv")).unwrap();
     assert_eq!(csv.lines().count(), 9);
+}
+
+#[test]
+fn the_slurm_scripts_parse_and_refuse_bad_usage() {
+    for script in [
+        "deploy/slurm/run-sweep.sh",
+        "deploy/slurm/sweep.sbatch",
+        "deploy/slurm/ci-test.sh",
+    ] {
+        let status = std::process::Command::new("bash")
+            .arg("-n")
+            .arg(root().join(script))
+            .status()
+            .unwrap();
+        assert!(status.success(), "{script} has a syntax error");
+    }
+    let run = |args: &[&str]| {
+        std::process::Command::new("bash")
+            .arg(root().join("deploy/slurm/run-sweep.sh"))
+            .args(args)
+            .env("PARTNERSIM_BIN", assert_cmd::cargo::cargo_bin("partnersim"))
+            .output()
+            .unwrap()
+    };
+    assert_eq!(run(&["only-one"]).status.code(), Some(2));
+    assert_eq!(run(&["a.toml", "out", "zero"]).status.code(), Some(2));
+    let tmp = tempfile::tempdir().unwrap();
+    let file = sweep_file(
+        tmp.path(),
+        "typo",
+        "design = \"grid\"\n[[parameter]]\npath = \"agencies.helth.alignment\"\nvalues = [0.5]\n",
+    );
+    let out = run(&[
+        file.to_str().unwrap(),
+        tmp.path().join("out").to_str().unwrap(),
+        "3",
+    ]);
+    // A bad sweep file is refused before anything is submitted to Slurm.
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("agencies.health.alignment"));
 }

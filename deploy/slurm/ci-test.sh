@@ -16,12 +16,14 @@ bin=$(realpath "${PARTNERSIM_BIN:-target/release/partnersim}")
 sweep=sweeps/levers-lhs.toml
 rollouts=${CI_SLURM_ROLLOUTS:-60}
 
-if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null ||
-   ! command -v sbatch >/dev/null || ! command -v munged >/dev/null; then
+# CI_SLURM_INSTALL=1 runs apt-get even when the packages are there (to time a fresh machine).
+if [[ ${CI_SLURM_INSTALL:-0} == 1 ]] || ! command -v slurmctld >/dev/null ||
+   ! command -v slurmd >/dev/null || ! command -v sbatch >/dev/null ||
+   ! command -v munged >/dev/null; then
   echo "installing slurm-wlm and munge" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends slurm-wlm munge >/dev/null
+  apt-get install -y -qq slurm-wlm munge >/dev/null
 fi
 t_install=$(date +%s)
 
@@ -104,7 +106,7 @@ t_cluster=$(date +%s)
 echo "cluster up: $(sinfo -h -o '%P %a %D %t %C')" >&2
 
 # The same sweep twice: locally, unsharded; and on the cluster, as 3 array tasks, merged.
-"$bin" sweep "$sweep" --rollouts "$rollouts" --out "$tmp/local" >/dev/null 2>&1
+"$bin" sweep "$sweep" --rollouts "$rollouts" --out "$tmp/local" >/dev/null
 PARTNERSIM_BIN=$bin PARTNERSIM_ROLLOUTS=$rollouts deploy/slurm/run-sweep.sh "$sweep" "$tmp/cluster" 3 >/dev/null
 for i in 0 1 2; do
   grep -q "^partnersim shard $i of 3 on" "$tmp/cluster.shards/slurm-"*"_$i.out" ||
