@@ -299,6 +299,10 @@ impl SweepProgress {
     fn update(&mut self, p: &sweep::Progress) {
         if let Some(bar) = &self.bar {
             bar.set_position(p.done);
+            if p.done == p.resumed {
+                // Resumed points took no time in this run: estimate the pace from here on.
+                bar.reset_eta();
+            }
             return;
         }
         let due = self.last.is_none_or(|t| t.elapsed().as_secs() >= 10) || p.done == p.total;

@@ -146,7 +146,7 @@ pub fn write(dir: &Path, spec: &Spec, name: &str) -> Result<(), SweepError> {
     })?;
     let names: Vec<String> = spec.parameters.iter().map(|p| p.path.clone()).collect();
     let cols = table::columns(&text, &names, &spec.metrics)
-        .map_err(|m| SweepError::Merge(format!("{}: {m}", path.display())))?;
+        .map_err(|m| SweepError::Points(format!("{}: {m}", path.display())))?;
     let report = sensitivity(spec, &cols);
     write_atomic(&dir.join("sensitivity.json"), to_json(&report).as_bytes())?;
     draw(dir, spec, name, &cols, &report)

@@ -47,6 +47,9 @@ pub enum SweepError {
     /// Partial results cannot be resumed (they belong to another sweep, or are damaged).
     #[error("cannot resume in {}: {message}", dir.display())]
     Resume { dir: PathBuf, message: String },
+    /// A `points.csv` does not fit its sweep file.
+    #[error("{0}")]
+    Points(String),
     /// Shards cannot be merged: points missing or duplicated, or shards of different sweeps.
     #[error("cannot merge: {0}")]
     Merge(String),

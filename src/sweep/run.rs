@@ -21,7 +21,8 @@ use super::{analysis, table, write_atomic};
 use crate::engine::{self, RunConfig};
 use crate::model::Setup;
 
-/// Rows are written as they finish; they are flushed to disk (fsync) at most this often.
+/// Rows are written as they finish (a kill loses none); they are also flushed to disk (fsync)
+/// at a row written this long or longer after the last flush, and at the end.
 pub const SYNC_EVERY: Duration = Duration::from_secs(1);
 /// The in-progress rows of a run.
 pub const PARTIAL: &str = "points.partial.csv";
