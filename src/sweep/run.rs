@@ -147,14 +147,14 @@ pub fn run(
         .expect("a thread pool can be built");
     let spec = &sweep.spec;
     let mut last_sync = Instant::now();
-    let mut done = resumed;
     progress(&Progress {
-        done,
+        done: resumed,
         total: mine,
         resumed,
         elapsed: clock.elapsed(),
     });
-    for i in opts.shard.indices(total).skip(resumed as usize) {
+    let todo = opts.shard.indices(total).skip(resumed as usize);
+    for (done, i) in (resumed + 1..).zip(todo) {
         let point = plan.point(i);
         let scenario = plan.scenario(&point)?;
         let setup = Setup::new(&scenario);
@@ -176,7 +176,6 @@ pub fn run(
             file.sync_data().map_err(io_err(&partial))?;
             last_sync = Instant::now();
         }
-        done += 1;
         progress(&Progress {
             done,
             total: mine,
