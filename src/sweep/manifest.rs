@@ -33,6 +33,10 @@ pub struct SweepManifest {
     pub seed: u64,
     pub common_seed: bool,
     pub threads: usize,
+    /// Horizon of the base scenario (a swept `months` changes it per point).
+    pub months: u32,
+    /// Posts of the base scenario.
+    pub posts: u32,
     pub scenario_file: String,
     /// SHA-256 of the resolved base scenario's TOML text.
     pub scenario_sha256: String,

@@ -219,6 +219,8 @@ pub fn run(
         seed: spec.seed,
         common_seed: spec.common_seed,
         threads,
+        months: sweep.base.months,
+        posts: sweep.base.total_posts(),
         scenario_file: sweep.scenario_path.display().to_string(),
         scenario_sha256: crate::manifest::scenario_sha256(&sweep.base),
         started: crate::manifest::rfc3339(started),
