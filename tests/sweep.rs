@@ -334,7 +334,18 @@ fn merge_refuses_missing_duplicate_and_foreign_shards() {
         .code(3)
         .stderr(predicate::str::contains("different rollouts per point"));
     merge(&["s0", "nowhere"], "m5").code(4);
-    for m in ["m1", "m2", "m3", "m4", "m5"] {
+    // A shard computed by another partnersim version.
+    let v1 = t.join("v1");
+    std::fs::create_dir(&v1).unwrap();
+    std::fs::copy(t.join("s1/points.csv"), v1.join("points.csv")).unwrap();
+    let mut m: serde_json::Value =
+        serde_json::from_slice(&read(&t.join("s1/manifest.json"))).unwrap();
+    m["version"] = "0.0.1".into();
+    std::fs::write(v1.join("manifest.json"), m.to_string()).unwrap();
+    merge(&["s0", "v1"], "m6")
+        .code(3)
+        .stderr(predicate::str::contains("different partnersim versions"));
+    for m in ["m1", "m2", "m3", "m4", "m5", "m6"] {
         assert!(!t.join(m).exists(), "{m} was written");
     }
     merge(&["s1", "s0"], "ok").success();
