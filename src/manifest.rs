@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 use crate::scenario::Scenario;
 
-/// The build's version and commit, fixed at compile time by `build.rs`.
+/// The crate version (`CARGO_PKG_VERSION`), recorded in every manifest.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Git commit the binary was built from (`unknown` outside a checkout; `-dirty` when the tree had
 /// uncommitted changes).
@@ -16,19 +16,37 @@ pub const GIT_COMMIT: &str = env!("PARTNERSIM_GIT_COMMIT");
 /// Provenance of one result directory.
 #[derive(Debug, Clone, Serialize)]
 pub struct Manifest {
+    /// The command line, arguments joined by spaces (not shell-quoted).
     pub command: String,
+    /// Crate version ([`VERSION`]).
     pub version: &'static str,
+    /// Commit the binary was built from ([`GIT_COMMIT`]); with `version`, tells whether two
+    /// results came from the same model.
     pub git_commit: &'static str,
+    /// Master seed: with the rollout index, it alone decides every random draw.
     pub seed: u64,
+    /// Number of rollouts simulated.
     pub rollouts: u64,
+    /// Horizon in months, after any `--months` override.
     pub months: u32,
+    /// Worker threads used (the number rayon chose when 0 was asked for); does not affect
+    /// results.
     pub threads: usize,
+    /// Total posts over all agencies ([`Scenario::total_posts`]), a measure of the run's size.
     pub posts: u32,
+    /// The scenario path as given on the command line.
     pub scenario_file: String,
+    /// [`scenario_sha256`] of the resolved scenario: equal hashes mean equal inputs.
     pub scenario_sha256: String,
+    /// When the simulation started, UTC, RFC 3339 with seconds ([`rfc3339`]).
     pub started: String,
+    /// When the manifest was built, just before it was written, in the same format.
     pub finished: String,
+    /// Wall-clock seconds from the start of the simulation (after loading the scenario and
+    /// checking the output location) to just before the manifest was written.
     pub elapsed_seconds: f64,
+    /// The fully resolved scenario (defaults, model and kind values filled in, `extends` removed,
+    /// overrides applied), enough to re-run the result.
     pub scenario: Scenario,
 }
 

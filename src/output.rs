@@ -7,11 +7,16 @@ use std::path::{Path, PathBuf};
 /// Why a result directory could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
+    /// The target directory already exists and `--force` was not given. Checked before any
+    /// simulation, and again at commit.
     #[error("output directory {} already exists; pass --force to replace it, or choose another with --out", .0.display())]
     Exists(PathBuf),
+    /// A file or directory could not be created, written, renamed or removed.
     #[error("cannot write {}: {source}", path.display())]
     Io {
+        /// The path the failed operation was on.
         path: PathBuf,
+        /// The underlying I/O error.
         #[source]
         source: std::io::Error,
     },

@@ -9,9 +9,11 @@ use crate::model::{
 /// What one rollout contributes to the aggregate: a few integers, no per-month detail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Outcome {
+    /// Stage at month 0 (the scenario's `start_stage`); counted in row 0 of the stage table.
     pub start_stage: Stage,
     /// Month the rollout first became well established.
     pub reached_well_established: Option<u32>,
+    /// Stage at the end of the last simulated month (`folded` when the rollout folded).
     pub final_stage: Stage,
     /// Why and in which month it folded.
     pub fold: Option<(FoldCause, u32)>,

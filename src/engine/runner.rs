@@ -17,8 +17,12 @@ pub const CHUNK: u64 = 512;
 /// How many rollouts, under which seed, on how many threads (0 = all cores).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RunConfig {
+    /// Number of rollouts to simulate: indices `first .. first + rollouts`.
     pub rollouts: u64,
+    /// Master seed: with a rollout's index it alone derives that rollout's random streams.
     pub seed: u64,
+    /// Worker threads; 0 lets rayon choose (by default one per logical CPU). Never changes
+    /// results.
     pub threads: usize,
     /// First rollout index: lets a shard or a resumed run simulate exactly the rollouts an
     /// unsplit run would.

@@ -14,7 +14,7 @@ pub(super) fn interaction<R: rand::Rng>(s: &Setup, st: &mut State, rng: &mut R) 
         } else {
             0.0
         } + if s.protocols { ip.protocol_boost } else { 0.0 };
-    let coordinator_factor = match s.coordinator_post() {
+    let coordinator_factor = match s.coordinator_post {
         Some(p) if !st.filled[p] => ip.coordinator_absent_factor,
         _ => 1.0,
     };

@@ -9,25 +9,49 @@ use crate::scenario::{AgencyKind, Params, Scenario};
 /// Per-agency constants.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AgencySetup {
+    /// Position of the agency's kind in [`AgencyKind::ALL`] (0 education … 4 other). Kept for
+    /// reference; the kind acts only through the defaults it resolved, and no rule reads this.
     pub kind_index: u8,
+    /// The scenario's strategic commitment `c^S(0)`, 0..1: both the initial value and the anchor
+    /// the monthly target is a multiple of.
     pub commitment_strategic: f64,
+    /// The scenario's operational commitment `c^O(0)`, 0..1: initial value and anchor, as above.
     pub commitment_operational: f64,
+    /// 0..1, fixed: how well the initiative serves the agency's own targets. Enters the retreat
+    /// term of commitment, the common-aims factor and the competing-priorities driver.
     pub alignment: f64,
+    /// Budget pressure at month 0, 0..1: the start of the agency's linear pressure schedule.
     pub pressure0: f64,
+    /// The scenario's `budget_pressure_trend` (per year) divided by 12: pressure added per month.
     pub pressure_trend_monthly: f64,
+    /// Staff were told to take part: commitment rises at `directed_rate_factor` of the normal
+    /// rate (falls at the normal rate).
     pub directed: bool,
     /// Outside the council and not coterminous: slower to involve.
     pub outside: bool,
+    /// Position on the two culture axes, each 0..1; the distance between two agencies slows
+    /// their trust and drives the cultures challenge.
     pub culture: [f64; 2],
+    /// Unresolved issues at month 0, 0..1.
     pub unresolved0: f64,
     /// Departure thresholds against a `u32` draw: ordinary and on a stream about to end.
     pub leave_threshold: u64,
+    /// Departure threshold while a stream funding the post is within `short_term_window` months
+    /// of its end: the monthly hazard times `short_term_hazard_multiplier`, at most 1 (holders of
+    /// short-term posts look for other jobs, reference §3).
     pub leave_threshold_short: u64,
     /// Monthly refill chance before pressure and commitment adjustments.
     pub refill_base: f64,
+    /// 0..1, share of staff time funded for the initiative: protected from being pulled back
+    /// under pressure and keeps workload manageable.
     pub ring_fenced: f64,
+    /// Probability, 0..1, that each of the agency's posts is vacant at month 0.
     pub initial_vacancy: f64,
+    /// Index of the agency's first post in the [`Setup`] post arrays; its posts are contiguous,
+    /// strategic first, then interface, then operational.
     pub first_post: u8,
+    /// Number of posts the agency puts in (1 to 8); divides each departure's trust loss and
+    /// scales contribution.
     pub n_posts: u8,
 }
 
@@ -36,52 +60,108 @@ pub struct AgencySetup {
 pub struct StreamSetup {
     /// Agency index, or `None` for `grant` and `joint`.
     pub agency: Option<u8>,
+    /// Amount in thousand pounds per month, before any withdrawal under pressure.
     pub monthly: f64,
+    /// Month the stream becomes active; 0 means active from the start.
     pub start: u32,
+    /// Length of each term in months; 0 means mainstream (base budget, never ends).
     pub term: u32,
+    /// Probability of another term when a term ends, before it is lowered by the source agency's
+    /// budget pressure (`grant` and `joint` streams are not lowered).
     pub renewal: f64,
+    /// Probability of moving into the base budget when a term ends; tried before renewal.
     pub mainstream: f64,
+    /// Part of a pooled budget (the stream's own flag, or every stream under the `pooled_budget`
+    /// lever): never withdrawn under pressure, counted in the pooled share, and one fund-holder
+    /// with every other pooled stream.
     pub pooled: bool,
 }
 
 /// Everything the step reads, precomputed from a resolved [`Scenario`].
 #[derive(Debug, Clone)]
 pub struct Setup {
+    /// Horizon: months simulated per rollout unless it folds first.
     pub months: u32,
+    /// Stage every rollout starts in at month 0.
     pub start_stage: Stage,
+    /// Number of agencies, 2 to 5; per-agency arrays are read only up to here.
     pub n_agencies: usize,
+    /// Index of the lead agency (agencies are indexed in name order; the first when the scenario
+    /// names none). Its commitment decides folding, it must be in the steering group, and its
+    /// first interface post is the coordinator.
     pub lead: usize,
+    /// Per-agency constants, in name order; entries from `n_agencies` on are unused.
     pub agency: [AgencySetup; MAX_AGENCIES],
+    /// Posts in the whole initiative (at most [`MAX_POSTS`]); per-post arrays are read only up to
+    /// here.
     pub n_posts: usize,
+    /// Agency index of each post.
     pub post_agency: [u8; MAX_POSTS],
+    /// Level of each post.
     pub post_level: [Level; MAX_POSTS],
+    /// Whether each post is key: every agency's first strategic post, and the coordinator post.
+    /// Key posts carry leadership, gate setting up, weigh more in trust loss, cause setbacks when
+    /// their holders leave, and fold the initiative when all stand vacant.
     pub post_key: [bool; MAX_POSTS],
     /// Bit i set when the post's salary rests on stream i.
     pub post_streams: [u8; MAX_POSTS],
+    /// Number of key posts; 0 when no agency has a strategic post and there is no coordinator,
+    /// in which case the key-staff rules never fire.
     pub n_key_posts: u32,
+    /// The coordinator post (the lead agency's first interface post), when the model has one.
+    pub coordinator_post: Option<usize>,
+    /// Number of agency pairs, `n_agencies · (n_agencies − 1) / 2`.
     pub n_pairs: usize,
+    /// The agencies of each pair, `(a, b)` with `a < b`, in the order (0, 1), (0, 2), …, (1, 2),
+    /// …; pair-indexed state (trust, contacts) follows this order.
     pub pair: [(u8, u8); MAX_PAIRS],
+    /// Culture distance of each pair, `sqrt((Δx² + Δy²) / 2)`, in [0, 1]: slows trust and drives
+    /// the cultures challenge.
     pub pair_distance: [f64; MAX_PAIRS],
+    /// Either agency of the pair is outside the council and not coterminous: the pair's contacts
+    /// are multiplied by `outside_council_factor`.
     pub pair_outside: [bool; MAX_PAIRS],
+    /// Number of funding streams, 0 to 8.
     pub n_streams: usize,
+    /// Per-stream constants, in name order (bit `i` of the stream masks is stream `i`).
     pub stream: [StreamSetup; MAX_STREAMS],
     /// Money required per month in each stage (idea … well established).
     pub required: [f64; 6],
+    /// Cross-agency contacts per person-month between two agencies' staff, before time given,
+    /// noise and the coordinator and outside-council factors (resolved `structure.contact_rate`).
     pub contact_rate: f64,
+    /// The model has a coordinator post; without one (and without a steering group) the
+    /// management challenge is driven harder.
     pub coordinator: bool,
+    /// Resolved `structure.delivers_services`; no rule reads it.
     pub delivers_services: bool,
+    /// 0..1, how dispersed participants are: lowers communication quality and raises the
+    /// communication driver.
     pub dispersion: f64,
+    /// 0..1, how much professional roles overlap: raises the roles driver.
     pub role_overlap: f64,
+    /// Staff share one site: speeds understanding, halves the dispersion penalty, and makes
+    /// accommodation a gate out of setting up.
     pub co_location: bool,
+    /// Lever: every stream is pooled, and the `pooled_budget` milestone holds from month 0.
     pub pooled_budget: bool,
+    /// Lever: adds `joint_training_boost` to the trust and understanding gain multiplier.
     pub joint_training: bool,
+    /// Lever: adds `protocol_boost` to the gain multiplier, removes the no-protocol penalty on
+    /// communication, and softens key-person setbacks and departure trust loss by
+    /// `protocol_embedding`.
     pub protocols: bool,
+    /// Lever: adds `chair_bonus` to leadership and removes `chair_relief` of the management
+    /// driver (reference §6, case study 1).
     pub independent_chair: bool,
     /// Monthly reorganisation chance.
     pub reorganisation_monthly: f64,
     /// Readiness weights normalised to sum to 1.
     pub factor_weights: [f64; 9],
+    /// `hybrid_share` as a threshold against a `u32` draw: a newcomer (or initial holder) whose
+    /// draw falls below it has worked in more than one agency.
     pub hybrid_threshold: u64,
+    /// Every model constant of the resolved scenario, read directly by the processes.
     pub params: Params,
 }
 
@@ -204,6 +284,8 @@ impl Setup {
             post_key,
             post_streams,
             n_key_posts,
+            coordinator_post: (0..n_posts)
+                .find(|&p| post_key[p] && post_level[p] == Level::Interface),
             n_pairs,
             pair,
             pair_distance,
@@ -226,10 +308,5 @@ impl Setup {
             hybrid_threshold: threshold(p.staffing.hybrid_share),
             params: p.clone(),
         }
-    }
-
-    /// Index of the coordinator post, when the model has one.
-    pub fn coordinator_post(&self) -> Option<usize> {
-        (0..self.n_posts).find(|&p| self.post_key[p] && self.post_level[p] == Level::Interface)
     }
 }

@@ -10,76 +10,157 @@ const NC: usize = ChallengeKind::COUNT;
 /// Everything that changes from month to month in one rollout.
 #[derive(Debug, Clone)]
 pub struct State {
+    /// Months simulated so far: 0 after [`State::reset`], raised at the start of each step, so
+    /// it is `t` throughout month `t`.
     pub month: u32,
+    /// Current stage. Processes 1–2 see the stage at the start of the month; a key-person
+    /// setback (staffing) or the progress process can change it.
     pub stage: Stage,
+    /// 0..1 within the current stage; the stage advances when it reaches 1 and the gate holds
+    /// (otherwise it waits at 1). Setbacks leave it at 0.5 in the lower stage.
     pub progress: f64,
+    /// Months since the latest stage change. Maintained, but no rule reads it.
     pub months_in_stage: u32,
+    /// Cumulative months spent in a delivering stage; never reset, not even by a setback. Drives
+    /// the time gate into `developing`, reviews and the time-based Table 2.1 criteria.
     pub months_delivering: u32,
+    /// Month of the latest stage advance (0 before any): drives the rapid-growth part of the
+    /// management challenge.
     pub last_advance: u32,
     /// Month the initiative first became well established.
     pub reached_well_established: Option<u32>,
+    /// Which milestones hold, indexed by [`Milestone::index`] (see [`Milestone`] for which are
+    /// sticky).
     pub milestones: [bool; Milestone::COUNT],
     // Agencies.
+    /// Budget pressure `π_a` this month, 0..1: the agency's linear schedule plus AR(1) noise,
+    /// clipped. Drives withdrawal of money, time pulled back, slower refills and retreat.
     pub pressure: [f64; MAX_AGENCIES],
+    /// AR(1) noise `ε_a` of the pressure, unclipped (clipping the pressure does not feed back
+    /// into it).
     pub pressure_noise: [f64; MAX_AGENCIES],
+    /// Strategic (senior managers', "top down") commitment `c^S_a`, 0..1.
     pub commitment_strategic: [f64; MAX_AGENCIES],
+    /// Operational (practitioners', "bottom up") commitment `c^O_a`, 0..1.
     pub commitment_operational: [f64; MAX_AGENCIES],
     /// Geometric mean of the two levels: both top-down and bottom-up commitment are needed.
     pub commitment: [f64; MAX_AGENCIES],
+    /// Unresolved issues `I_a`, 0..1: raised when a challenge the agency feels arises, lowered
+    /// when it resolves, fading by `issue_decay` a month. Lowers commitment (the conflict term) and
+    /// must be below `criteria_issues` everywhere to become well established.
     pub unresolved: [f64; MAX_AGENCIES],
     /// Share of the agency's posts filled, times the time they can give.
     pub contribution: [f64; MAX_AGENCIES],
+    /// Filled posts of each agency after this month's staffing.
     pub filled_count: [u8; MAX_AGENCIES],
+    /// Mean understanding `Ū_a` of the agency's filled posts, 0..1 (0 with none filled): the
+    /// roles challenge's driver.
     pub understanding_mean: [f64; MAX_AGENCIES],
     /// Agency present at strategic level, and at interface or operational level.
     pub present: [(bool, bool); MAX_AGENCIES],
     // Posts.
+    /// The post has a holder.
     pub filled: [bool; MAX_POSTS],
     /// Vacated by a departure (not vacant from the start): refilling it counts as surviving a
     /// change of personnel.
     pub vacated: [bool; MAX_POSTS],
+    /// The holder has worked in more than one agency, which set their starting understanding;
+    /// meaningful only while the post is filled.
     pub hybrid: [bool; MAX_POSTS],
+    /// Months the current holder has been in post (initial staff start at 12, newcomers at 0):
+    /// ramps a key holder's leadership and decides whether key personnel count as permanent.
     pub tenure: [u32; MAX_POSTS],
+    /// The holder's understanding of the other agencies' roles, cultures and procedures, 0..1:
+    /// grows with contacts, never decays, and is lost when the holder leaves.
     pub understanding: [f64; MAX_POSTS],
     // Between agencies.
+    /// Trust (working relationship) `T_ab` of each pair, 0..1, in [`Setup::pair`] order; starts
+    /// uniform on [0.1, 0.5] (prior working) and is lost with departures and reorganisations.
     pub trust: [f64; MAX_PAIRS],
+    /// Contacts `χ_ab` between each pair's staff this month (0 when either agency has no filled
+    /// post), in [`Setup::pair`] order.
     pub contacts: [f64; MAX_PAIRS],
     /// Mean trust between each agency and its partners, after this month's contacts.
     pub agency_trust: [f64; MAX_AGENCIES],
+    /// Communication quality `Q`, 0..1: trust and contact sufficiency, lowered by dispersion and
+    /// by the lack of protocols.
     pub quality: f64,
     // Funding.
+    /// The stream is paying: it has started and has not ended (an ended stream never restarts).
     pub stream_active: [bool; MAX_STREAMS],
+    /// The stream is in the base budget and has no further term end (true from the start when its
+    /// term is 0).
     pub stream_mainstream: [bool; MAX_STREAMS],
+    /// Month the stream's current term ends: `start + term`, extended by `term` at each renewal.
+    /// Not used once the stream is mainstream.
     pub stream_term_end: [u32; MAX_STREAMS],
     /// Bit i set when stream i ends within the staffing window.
     pub streams_ending: u8,
+    /// Money available this month `A`, thousand pounds: active streams after withdrawal under
+    /// pressure.
     pub available: f64,
+    /// Adequacy `α`: available money over the current stage's requirement (1 when nothing is
+    /// required); may exceed 1.
     pub adequacy: f64,
+    /// Funding factor `φ_F = min(1, α)`: the funding readiness factor, compared with the cliff
+    /// level and the folding floor.
     pub funding_factor: f64,
     /// Money available last month, to tell a cliff (money lost) from a stage's higher needs.
     pub previous_available: f64,
+    /// Share of available money from pooled streams, 0..1 (0 when nothing is available): helps
+    /// resolve challenges and, below ½, lets fiscal conflict arise.
     pub pooled_share: f64,
+    /// Distinct fund-holders among active streams `H`: each agency with non-pooled money, all
+    /// non-pooled `grant`/`joint` money together, and the pool each count once. Drives fiscal
+    /// conflict and the management challenge.
     pub fund_holders: u32,
+    /// Ending share `E`, 0..1: share of available money from non-mainstream streams with at most
+    /// `sustainability_window` months left. Lowers funding security and drives the fiscal challenge.
     pub ending_share: f64,
     // Staffing summaries.
+    /// Vacant posts over all posts `V`, 0..1: part of the non-fiscal-resources driver.
     pub vacancy_share: f64,
+    /// Number of key posts filled (compared with [`Setup::n_key_posts`]).
     pub key_filled: u32,
+    /// Leadership `L`, 0..1: filled key posts, each ramping from ½ to 1 over `leader_ramp`
+    /// months of tenure, plus `chair_bonus` with an independent chair.
     pub leadership: f64,
     // Challenges.
+    /// Whether an episode of each challenge kind is active, in [`ChallengeKind::ALL`] order.
     pub challenge_active: [bool; NC],
+    /// Severity of each kind's active episode, 0..1 (0 when inactive); their sum, capped at 1,
+    /// is the drag.
     pub severity: [f64; NC],
+    /// Agency that feels each kind's current (or latest) episode; its unresolved issues rise at
+    /// onset and fall at resolution.
     pub challenge_agency: [u8; NC],
+    /// Bit k set when challenge kind k has arisen at least once in this rollout.
     pub challenges_met: u8,
+    /// Drag on progress, `min(1, Σ active severities)`: progress grows by `1 − drag` of its rate.
     pub drag: f64,
     // Readiness.
+    /// This month's nine key factors, each 0..1, in [`Factor::ALL`] order.
     pub factors: [f64; Factor::COUNT],
+    /// Readiness `R`, 0..1: the weighted geometric mean of the factors; scales progress.
     pub readiness: f64,
+    /// The lowest factor this month (the first in table order on ties): what holds the initiative
+    /// back.
     pub binding: Factor,
     // Folding.
+    /// Consecutive months the lead agency's effective commitment was below
+    /// `lead_commitment_floor`; folding at `folding.months`.
     pub low_lead: u32,
+    /// Consecutive months some other agency's effective commitment was below
+    /// `partner_commitment_floor`; folding at `folding.months`.
     pub low_partner: u32,
+    /// Consecutive months, from `setting_up` on, with the funding factor below `funding_floor`;
+    /// folding at `folding.months`.
     pub low_funding: u32,
+    /// Consecutive months with every key post vacant (never counts without key posts); folding at
+    /// `key_staff_months`.
     pub key_vacant: u32,
+    /// Why and in which month the initiative folded; once set, the stage is `folded` and the
+    /// rollout ends.
     pub folded: Option<(FoldCause, u32)>,
 }
 

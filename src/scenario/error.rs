@@ -37,7 +37,10 @@ pub enum ScenarioError {
     /// The file (or a file it extends) does not exist or cannot be read.
     #[error("cannot read scenario file {}: {source}", path.display())]
     Read {
+        /// The file as named: on the command line, or an `extends` path joined to the directory
+        /// of the file that names it.
         path: PathBuf,
+        /// The underlying I/O error.
         #[source]
         source: std::io::Error,
     },
@@ -46,7 +49,12 @@ pub enum ScenarioError {
     Syntax(Located),
     /// `extends` leads back to a file already in the chain.
     #[error("{}: `extends` forms a cycle: {chain}", file.display())]
-    ExtendsCycle { file: PathBuf, chain: String },
+    ExtendsCycle {
+        /// The scenario file being loaded (the start of the chain).
+        file: PathBuf,
+        /// The files read, most derived first, joined by ` -> `, ending with the one that repeats.
+        chain: String,
+    },
     /// Values are out of range or inconsistent; every problem found is listed.
     #[error("{}", list(.0))]
     Invalid(Vec<Located>),

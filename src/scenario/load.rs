@@ -12,14 +12,20 @@ use super::schema::{Params, Scenario};
 /// One file of an `extends` chain, kept so that later errors can be located in it.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
+    /// The file as named (not canonicalised): on the command line, or an `extends` path joined to
+    /// the directory of the file that names it. Error messages show it.
     pub path: PathBuf,
+    /// The file's full TOML text, searched for keys to give errors a line.
     pub text: String,
 }
 
 /// A merged scenario and the files it came from, most derived first.
 #[derive(Debug, Clone)]
 pub struct Loaded {
+    /// The merged scenario (parameter defaults, then the chain from its base, then the overlay),
+    /// with `extends` removed; not yet resolved or validated.
     pub scenario: Scenario,
+    /// Every file of the chain, most derived first: `sources[0]` is the file that was named.
     pub sources: Vec<SourceFile>,
 }
 

@@ -5,7 +5,9 @@ use toml_edit::{Document, Item, Value};
 /// One step of a key path: a table key or an array index.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Seg {
+    /// A key of a table or inline table.
     Key(String),
+    /// A 0-based index into an array (or array of tables).
     Index(usize),
 }
 

@@ -132,10 +132,10 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
 
     for (name, a) in &s.agencies {
         let at = |field: &str| format!("agencies.{name}.{field}");
-        if parse_path(&format!("agencies.{name}")).is_none() || name.contains(['.', '[', ']']) {
+        if !plain_name(name) {
             p.push((
                 vec![Seg::Key("agencies".into()), Seg::Key(name.clone())],
-                "agency names may not contain '.', '[' or ']'".into(),
+                "agency names use only letters, digits, '_' and '-' (they appear in key paths and CSV headers)".into(),
             ));
             continue;
         }
@@ -188,10 +188,10 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         ));
     }
     for (name, f) in &s.funding {
-        if name.contains(['.', '[', ']']) {
+        if !plain_name(name) {
             p.push((
                 vec![Seg::Key("funding".into()), Seg::Key(name.clone())],
-                "stream names may not contain '.', '[' or ']'".into(),
+                "stream names use only letters, digits, '_' and '-' (they appear in key paths and traces)".into(),
             ));
             continue;
         }
@@ -349,4 +349,12 @@ fn lookup<'a>(table: &'a toml::Table, dotted: &str) -> Option<&'a toml::Value> {
         value = value.as_table()?.get(part)?;
     }
     Some(value)
+}
+
+/// Names that are safe in key paths, CSV headers and file names.
+fn plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }

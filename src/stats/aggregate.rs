@@ -7,12 +7,20 @@ use crate::model::{ChallengeKind, Factor, FoldCause, Stage};
 /// Counts over many rollouts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Aggregate {
+    /// Horizon the counts are for: per-month tables have `months + 1` rows, and only aggregates
+    /// of the same horizon can be merged.
     pub months: u32,
+    /// Rollouts added: the denominator of every share.
     pub rollouts: u64,
     /// Index m: rollouts that first became well established in month m.
     pub reached_by_month: Vec<u64>,
+    /// Rollouts by their stage at the end, in [`Stage::ALL`] order (a folded rollout counts as
+    /// `folded`).
     pub final_stage: [u64; Stage::COUNT],
+    /// Rollouts that folded, by cause in [`FoldCause::ALL`] order; they sum to the folded count.
     pub fold_causes: [u64; FoldCause::COUNT],
+    /// Rollouts in which each challenge kind arose at least once, in [`ChallengeKind::ALL`]
+    /// order.
     pub challenges_met: [u64; ChallengeKind::COUNT],
     /// Rollout-months in which each factor was the lowest.
     pub binding: [u64; Factor::COUNT],

@@ -8,8 +8,11 @@ pub const Z95: f64 = 1.959_963_984_540_054;
 /// A share with its 95% interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Interval {
+    /// Point estimate `k / n`, 0..1 (0 when `n = 0`).
     pub share: f64,
+    /// Lower bound of the two-sided 95% interval, ≥ 0; exactly 0 when `k = 0`.
     pub ci_low: f64,
+    /// Upper bound of the two-sided 95% interval, ≤ 1; exactly 1 when `k = n`.
     pub ci_high: f64,
 }
 
@@ -30,20 +33,22 @@ pub fn wilson(k: u64, n: u64) -> Interval {
     let denom = 1.0 + z2 / n;
     let centre = (p + z2 / (2.0 * n)) / denom;
     let half = Z95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denom;
-    // At k = 0 and k = n the score interval's edge is exactly 0 or 1; rounding in the formula
-    // would otherwise leave it a hair inside.
+    // At k = 0 and k = n the bounds are exactly 0 and 1; rounding would otherwise leave them a
+    // hair inside.
+    let ci_low = if k == 0.0 {
+        0.0
+    } else {
+        (centre - half).max(0.0)
+    };
+    let ci_high = if k == n {
+        1.0
+    } else {
+        (centre + half).min(1.0)
+    };
     Interval {
         share: p,
-        ci_low: if k == 0.0 {
-            0.0
-        } else {
-            (centre - half).max(0.0)
-        },
-        ci_high: if k == n {
-            1.0
-        } else {
-            (centre + half).min(1.0)
-        },
+        ci_low,
+        ci_high,
     }
 }
 

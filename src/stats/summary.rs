@@ -24,25 +24,38 @@ impl Serialize for Shares {
 /// Share folded, its interval and the share of rollouts folding for each cause.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Folded {
+    /// Share of all rollouts that folded by the horizon.
     pub share: f64,
+    /// Lower bound of its Wilson 95% interval.
     pub ci_low: f64,
+    /// Upper bound of its Wilson 95% interval.
     pub ci_high: f64,
+    /// For each fold cause (in [`FoldCause::ALL`] order), the share of all rollouts that folded
+    /// for it; they sum to `share`.
     pub causes: Shares,
 }
 
 /// The headline numbers of one run.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Summary {
+    /// Scenario name.
     pub scenario: String,
+    /// Key of the model of multi-agency activity, e.g. `coordinated_delivery`.
     pub model: String,
+    /// Number of rollouts `n`, the denominator of every share.
     pub rollouts: u64,
+    /// Horizon in months.
     pub months: u32,
+    /// Master seed of the run.
     pub seed: u64,
     /// Share well established by the horizon (ever reached), Wilson 95%.
     pub well_established: Interval,
     /// Median month of first reaching well established; `None` when under half reach it.
     pub median_months_to_well_established: Option<u32>,
+    /// Share of rollouts in each stage at the end, in [`Stage::ALL`] order (folded rollouts count
+    /// as `folded`); sums to 1.
     pub stage_at_horizon: Shares,
+    /// Share folded, with its interval and its split by cause.
     pub folded: Folded,
     /// Share of rollouts that met each challenge at least once.
     pub challenges: Shares,
