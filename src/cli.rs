@@ -17,6 +17,7 @@ use crate::plot::PlotError;
 use crate::report::{self, Provenance};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::stats::Summary;
+use crate::sweep::{self, Shard, ShardSource, Sweep, SweepError};
 use crate::trace::TraceFormat;
 use crate::{export, plot};
 
@@ -72,6 +73,48 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = TraceFormat::Text)]
         format: TraceFormat,
     },
+    /// Run a parameter sweep (grid, LHS, Sobol or Morris): points.csv, sensitivity.json, charts.
+    Sweep(SweepArgs),
+    /// Merge the result directories of a sharded sweep into one, checking every point is there
+    /// exactly once.
+    Merge(MergeArgs),
+}
+
+/// Options of `partnersim sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Sweep file (TOML); see docs/sweeps.md.
+    pub file: PathBuf,
+    /// Rollouts per point, overriding the sweep file.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub rollouts: Option<u64>,
+    /// Output directory (default: output/<sweep name>, or output/<sweep name>-shard-I-of-N).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Run shard I of N (every N-th point from I). Without it, SLURM_ARRAY_TASK_ID and
+    /// SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX and PARTNERSIM_SHARD_COUNT, are honoured.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// Continue an interrupted sweep in the output directory (or start it when absent).
+    #[arg(long)]
+    pub resume: bool,
+    /// Worker threads (0 = one per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Only validate the sweep file and every point's scenario, print the plan's size, and exit.
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// Options of `partnersim merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Shard result directories, as written by `partnersim sweep --shard`.
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Output directory for the merged sweep; must not exist.
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 /// Options of `partnersim run`.
@@ -138,6 +181,8 @@ pub enum CliError {
     Output(#[from] OutputError),
     #[error(transparent)]
     Plot(#[from] PlotError),
+    #[error(transparent)]
+    Sweep(#[from] SweepError),
 }
 
 impl CliError {
@@ -147,6 +192,10 @@ impl CliError {
             CliError::Scenario(e) if e.is_missing_file() => exit::MISSING_FILE,
             CliError::Scenario(_) => exit::INVALID_INPUT,
             CliError::Output(_) | CliError::Plot(_) => exit::OUTPUT,
+            CliError::Sweep(e) if e.is_missing_file() => exit::MISSING_FILE,
+            CliError::Sweep(e) if e.is_output() => exit::OUTPUT,
+            CliError::Sweep(e) if e.is_usage() => exit::USAGE,
+            CliError::Sweep(_) => exit::INVALID_INPUT,
         }
     }
 }
@@ -172,6 +221,149 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let (text, _) = crate::trace::trace(&scenario, seed, rollout, format);
             emit(&text);
             Ok(())
+        }
+        Command::Sweep(args) => run_sweep(&args),
+        Command::Merge(args) => {
+            let merged = sweep::merge(&args.dirs, &args.out, &command_line())?;
+            emit(&format!(
+                "merged {} points from {} shards\n  results: {}\n",
+                merged.points,
+                merged.shards,
+                merged.dir.display()
+            ));
+            Ok(())
+        }
+    }
+}
+
+fn command_line() -> String {
+    std::env::args().collect::<Vec<_>>().join(" ")
+}
+
+fn run_sweep(args: &SweepArgs) -> Result<(), CliError> {
+    let (shard, source) = Shard::resolve(args.shard.as_deref())?;
+    let loaded = Sweep::load(&args.file, args.rollouts)?;
+    let name = sweep::run::sweep_name(&args.file);
+    let out = args.out.clone().unwrap_or_else(|| {
+        let dir = if shard.count > 1 {
+            format!("{name}-shard-{}-of-{}", shard.index, shard.count)
+        } else {
+            name.clone()
+        };
+        Path::new("output").join(dir)
+    });
+    let plan = sweep::Plan::new(&loaded);
+    let total = plan.points();
+    if args.check {
+        sweep::run::validate_points(&plan, Shard::ALL)?;
+        emit(&format!(
+            "{name}: {} design, {total} points x {} rollouts, every point valid\n",
+            loaded.spec.design.key(),
+            loaded.spec.rollouts
+        ));
+        return Ok(());
+    }
+    match source {
+        ShardSource::Slurm => eprintln!("shard {shard} from SLURM_ARRAY_TASK_ID"),
+        ShardSource::Kubernetes => eprintln!("shard {shard} from JOB_COMPLETION_INDEX"),
+        _ => {}
+    }
+    let opts = sweep::Options {
+        out,
+        shard,
+        resume: args.resume,
+        threads: args.threads,
+        command: command_line(),
+    };
+    let mut report = SweepProgress::new(shard.len(total));
+    let finished = sweep::run(&loaded, &opts, &mut |p| report.update(p))?;
+    report.finish();
+    let what = if finished.already_complete {
+        "already complete".to_string()
+    } else if finished.computed < finished.points {
+        format!(
+            "{} points ({} resumed)",
+            finished.points,
+            finished.points - finished.computed
+        )
+    } else {
+        format!("{} points", finished.points)
+    };
+    let shard_note = if shard.count > 1 {
+        format!(", shard {shard} of {total} points")
+    } else {
+        String::new()
+    };
+    emit(&format!(
+        "{name}: {} design, {what}{shard_note}, {} rollouts each\n  results: {}\n",
+        loaded.spec.design.key(),
+        loaded.spec.rollouts,
+        finished.dir.display()
+    ));
+    Ok(())
+}
+
+/// Sweep progress: a bar with ETA on a terminal, else a plain line at most every 10 seconds
+/// (batch logs).
+struct SweepProgress {
+    bar: Option<ProgressBar>,
+    last: Option<Instant>,
+}
+
+impl SweepProgress {
+    fn new(total: u64) -> Self {
+        if std::io::stderr().is_terminal() {
+            let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} points (ETA {eta})",
+                )
+                .expect("a valid progress template"),
+            );
+            SweepProgress {
+                bar: Some(bar),
+                last: None,
+            }
+        } else {
+            SweepProgress {
+                bar: None,
+                last: None,
+            }
+        }
+    }
+
+    fn update(&mut self, p: &sweep::Progress) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(p.done);
+            if p.done == p.resumed {
+                // Resumed points took no time in this run: estimate the pace from here on.
+                bar.reset_eta();
+            }
+            return;
+        }
+        let due = self.last.is_none_or(|t| t.elapsed().as_secs() >= 10) || p.done == p.total;
+        if due {
+            self.last = Some(Instant::now());
+            let eta = p
+                .eta()
+                .map_or("unknown".to_string(), |d| format!("{}s", d.as_secs()));
+            eprintln!(
+                "sweep: {}/{} points ({:.0}%), elapsed {}s, ETA {eta}",
+                p.done,
+                p.total,
+                if p.total == 0 {
+                    100.0
+                } else {
+                    100.0 * p.done as f64 / p.total as f64
+                },
+                p.elapsed.as_secs()
+            );
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
         }
     }
 }

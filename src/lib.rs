@@ -25,6 +25,7 @@ pub mod plot;
 pub mod report;
 pub mod scenario;
 pub mod stats;
+pub mod sweep;
 pub mod trace;
 
 pub use engine::{RunConfig, run};

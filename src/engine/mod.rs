@@ -7,5 +7,5 @@ pub mod seed;
 
 pub use paired::{PairedRun, Pairing, run_paired};
 pub use rollout::{Outcome, simulate};
-pub use runner::{RunConfig, run};
+pub use runner::{RunConfig, run, run_groups};
 pub use seed::streams_for;

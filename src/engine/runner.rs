@@ -91,3 +91,56 @@ pub fn run(setup: &Setup, config: &RunConfig, progress: &(dyn Fn(u64) + Sync)) -
             )
     })
 }
+
+/// Rollouts per unit of parallel work in [`run_groups`]: small, because a sweep point may have
+/// only a few hundred rollouts and they should still spread over the cores.
+pub const GROUP_CHUNK: u64 = 32;
+
+/// The contiguous rollout range of replicate group `g` of `groups` over `n` rollouts.
+pub fn group_range(n: u64, groups: u64, g: u64) -> std::ops::Range<u64> {
+    (g * n / groups)..((g + 1) * n / groups)
+}
+
+/// Runs the rollouts of `config` split into `groups` contiguous replicate groups (see
+/// [`group_range`]) in the current rayon pool, and returns each group's aggregate. Rollout k
+/// draws from the streams of `(seed, first + k)` as in [`run`], so merging the groups gives
+/// exactly [`run`]'s aggregate for any thread count; the groups let a sweep measure seed noise
+/// from the spread between replicates.
+pub fn run_groups(setup: &Setup, config: &RunConfig, groups: u64) -> Vec<Aggregate> {
+    let groups = groups.clamp(1, config.rollouts.max(1));
+    let mut units = Vec::new();
+    for g in 0..groups {
+        let range = group_range(config.rollouts, groups, g);
+        let mut start = range.start;
+        while start < range.end {
+            let end = (start + GROUP_CHUNK).min(range.end);
+            units.push((g as usize, start, end));
+            start = end;
+        }
+    }
+    let empty = || vec![Aggregate::new(setup.months); groups as usize];
+    units
+        .into_par_iter()
+        .fold(
+            || (State::default(), empty()),
+            |(mut state, mut accs), (g, start, end)| {
+                let acc = &mut accs[g];
+                for i in start..end {
+                    let mut streams = streams_for(config.seed, config.first + i);
+                    let mut recorder = StageRecorder {
+                        stage_by_month: &mut acc.stage_by_month,
+                    };
+                    let outcome = simulate(setup, &mut state, &mut streams, &mut recorder);
+                    acc.add(&outcome);
+                }
+                (state, accs)
+            },
+        )
+        .map(|(_, accs)| accs)
+        .reduce(empty, |mut a, b| {
+            for (x, y) in a.iter_mut().zip(&b) {
+                x.merge(y);
+            }
+            a
+        })
+}

@@ -11,6 +11,7 @@ mod compare;
 mod established;
 mod stages;
 pub mod style;
+pub mod sweep;
 
 pub use challenges::challenge_label;
 pub use compare::Scenarios;

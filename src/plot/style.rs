@@ -369,13 +369,18 @@ pub fn svg_string<C: Chart>(chart: &C) -> Result<String, PlotError> {
 
 /// Writes `chart` as `<NAME>.svg` and `<NAME>.png` in `dir`.
 pub fn render<C: Chart>(dir: &Path, chart: &C) -> Result<(), PlotError> {
+    render_as(dir, C::NAME, chart)
+}
+
+/// Writes `chart` as `<name>.svg` and `<name>.png` in `dir`: for charts drawn once per metric.
+pub fn render_as<C: Chart>(dir: &Path, name: &str, chart: &C) -> Result<(), PlotError> {
     let fail = |format: &str, message: String| PlotError {
-        chart: C::NAME.to_string(),
+        chart: name.to_string(),
         message: format!("{format}: {message}"),
     };
     ensure_font().map_err(|m| fail("font", m))?;
 
-    let svg_path = dir.join(format!("{}.svg", C::NAME));
+    let svg_path = dir.join(format!("{name}.svg"));
     {
         let root = SVGBackend::new(&svg_path, chart.size()).into_drawing_area();
         root.fill(&WHITE).map_err(|e| fail("svg", msg(e)))?;
@@ -384,7 +389,7 @@ pub fn render<C: Chart>(dir: &Path, chart: &C) -> Result<(), PlotError> {
             .map_err(|e| fail("svg", format!("writing {}: {e}", svg_path.display())))?;
     }
 
-    let png_path = dir.join(format!("{}.png", C::NAME));
+    let png_path = dir.join(format!("{name}.png"));
     {
         let root = BitMapBackend::new(&png_path, chart.size()).into_drawing_area();
         root.fill(&WHITE).map_err(|e| fail("png", msg(e)))?;

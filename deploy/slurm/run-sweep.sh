@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Runs a partnersim sweep on a Slurm cluster as a job array of SHARDS tasks, waits for it
+# (sbatch --wait), then merges the shards into OUT_DIR.
+#
+#   deploy/slurm/run-sweep.sh SWEEP OUT_DIR SHARDS
+#
+# Shards are written to OUT_DIR.shards/ (on a file system the compute nodes share) and kept:
+# if a task fails, run the same command again and the finished shards are kept while the rest
+# resume. Extra sbatch options (partition, account, time, CPUs per task) can be given in
+# SBATCH_* variables, e.g. SBATCH_PARTITION=compute SBATCH_TIMELIMIT=2:00:00 SBATCH_ACCOUNT=proj.
+#
+# Environment: PARTNERSIM_BIN (the binary; default `partnersim` on PATH), PARTNERSIM_ROLLOUTS
+# (rollouts per point, overriding the sweep file), PARTNERSIM_CPUS_PER_TASK (CPUs, and so
+# threads, per array task; default 1).
+set -euo pipefail
+
+usage() {
+  echo "usage: $0 SWEEP OUT_DIR SHARDS" >&2
+  exit 2
+}
+[[ $# -eq 3 ]] || usage
+[[ $3 =~ ^[1-9][0-9]*$ ]] || usage
+sweep=$(realpath "$1")
+out=$(realpath -m "$2")
+shards=$3
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+bin=${PARTNERSIM_BIN:-partnersim}
+if [[ $bin == */* ]]; then
+  bin=$(realpath "$bin")
+else
+  bin=$(command -v "$bin") || { echo "error: $bin is not on PATH; set PARTNERSIM_BIN" >&2; exit 4; }
+fi
+export PARTNERSIM_BIN=$bin
+[[ -r $sweep ]] || { echo "error: cannot read sweep file $sweep" >&2; exit 4; }
+if [[ -e $out ]]; then
+  echo "error: $out already exists; choose another OUT_DIR" >&2
+  exit 5
+fi
+# Fail fast on a bad sweep file or point, before anything is queued.
+check=(sweep "$sweep" --check)
+[[ -n ${PARTNERSIM_ROLLOUTS:-} ]] && check+=(--rollouts "$PARTNERSIM_ROLLOUTS")
+"$bin" "${check[@]}" >&2 || exit $?
+
+work="$out.shards"
+mkdir -p "$work"
+echo "submitting $shards array tasks for $sweep; shards in $work" >&2
+status=0
+sbatch --wait --quiet \
+  --array="0-$((shards - 1))" \
+  --job-name="partnersim-$(basename "$sweep" .toml)" \
+  --output="$work/slurm-%A_%a.out" \
+  --chdir="$work" \
+  --cpus-per-task="${PARTNERSIM_CPUS_PER_TASK:-1}" \
+  --export=ALL \
+  "$here/sweep.sbatch" "$sweep" "$work" || status=$?
+if [[ $status -ne 0 ]]; then
+  echo "error: the array job failed (sbatch exit $status); logs: $work/slurm-*.out" >&2
+  echo "run the same command again to resume the unfinished shards" >&2
+  exit 1
+fi
+
+dirs=()
+for ((i = 0; i < shards; i++)); do
+  dirs+=("$work/shard-$i")
+done
+"$bin" merge "${dirs[@]}" --out "$out"

@@ -1,0 +1,460 @@
+//! Sweep charts: a metric against one parameter with its 95% band (`sweep-<metric>`), a
+//! two-parameter grid as a heatmap (`heatmap-<metric>`), and sensitivity indices with their
+//! bootstrap intervals as error bars (`sensitivity-<metric>`).
+
+use std::path::Path;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::PlotError;
+use super::style::{self, Chart, Mark, anchored, msg, text_style};
+use crate::sweep::Metric;
+use crate::sweep::sensitivity::Ci;
+
+/// Height of the title and legend strip above the plot.
+const HEADER: u32 = 84;
+
+fn shown(metric: Metric, v: f64) -> f64 {
+    if metric.is_share() { 100.0 * v } else { v }
+}
+
+fn axis_label(metric: Metric) -> String {
+    if metric.is_share() {
+        format!("{} (%)", capitalise(metric.label()))
+    } else {
+        "Median months to well established".into()
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// A short number for tick labels.
+fn tick(v: f64) -> String {
+    if v == v.round() && v.abs() < 1e6 {
+        format!("{v:.0}")
+    } else if v.abs() >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// One point of a one-parameter sweep.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LinePoint {
+    pub x: f64,
+    pub estimate: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+}
+
+/// A metric against one parameter, points sorted by the parameter.
+#[derive(Debug, Clone)]
+pub struct MetricLine<'a> {
+    pub title: &'a str,
+    pub parameter: &'a str,
+    pub metric: Metric,
+    pub rollouts: u64,
+    pub points: Vec<LinePoint>,
+}
+
+impl Chart for MetricLine<'_> {
+    const NAME: &'static str = "sweep";
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let what = format!("{} by parameter", self.metric.label());
+        style::draw_title(root, self.title, &what, self.rollouts, 14)?;
+        let line = style::ACCENT;
+        let band = style::ACCENT.mix(0.22);
+        let entries = [
+            (Mark::Line(line.to_rgba()), self.metric.label()),
+            (Mark::Swatch(band), "95% interval"),
+        ];
+        let (width, _) = root.dim_in_pixel();
+        let legend_w = style::legend_row_width(root, &entries)?;
+        style::draw_legend_row(root, &entries, (width as i32 - legend_w) / 2, 60)?;
+        let (_, body) = root.split_vertically(HEADER);
+
+        let pts: Vec<&LinePoint> = self
+            .points
+            .iter()
+            .filter(|p| p.x.is_finite() && p.estimate.is_finite())
+            .collect();
+        let (mut x0, mut x1) = pts
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
+                (a.min(p.x), b.max(p.x))
+            });
+        if x0.partial_cmp(&x1) != Some(std::cmp::Ordering::Less) {
+            let c = if x0.is_finite() { x0 } else { 0.0 };
+            (x0, x1) = (c - 0.5, c + 0.5);
+        }
+        let y1 = if self.metric.is_share() {
+            100.0
+        } else {
+            pts.iter()
+                .map(|p| shown(self.metric, p.ci_high).max(shown(self.metric, p.estimate)))
+                .filter(|v| v.is_finite())
+                .fold(1.0, f64::max)
+                * 1.08
+        };
+        let mut chart = ChartBuilder::on(&body)
+            .margin_left(16)
+            .margin_right(36)
+            .margin_bottom(12)
+            .margin_top(6)
+            .x_label_area_size(52)
+            .y_label_area_size(72)
+            .build_cartesian_2d(x0..x1, 0f64..y1)
+            .map_err(msg)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(style::GRID.stroke_width(1))
+            .axis_style(style::AXIS.stroke_width(1))
+            .x_desc(self.parameter)
+            .y_desc(axis_label(self.metric))
+            .axis_desc_style(text_style(style::AXIS_DESC_SIZE, &style::TEXT))
+            .label_style(text_style(style::LABEL_SIZE, &style::TEXT))
+            .x_labels(8)
+            .y_labels(11)
+            .x_label_formatter(&|v| tick(*v))
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .draw()
+            .map_err(msg)?;
+        if pts.is_empty() {
+            return style::draw_note(
+                root,
+                "no points to show",
+                chart.backend_coord(&((x0 + x1) / 2.0, y1 / 2.0)),
+            );
+        }
+        let m = self.metric;
+        if pts.len() > 1 {
+            let mut outline: Vec<(f64, f64)> =
+                pts.iter().map(|p| (p.x, shown(m, p.ci_high))).collect();
+            outline.extend(pts.iter().rev().map(|p| (p.x, shown(m, p.ci_low))));
+            chart
+                .draw_series(std::iter::once(Polygon::new(outline, band.filled())))
+                .map_err(msg)?;
+        }
+        chart
+            .draw_series(LineSeries::new(
+                pts.iter().map(|p| (p.x, shown(m, p.estimate))),
+                line.stroke_width(3),
+            ))
+            .map_err(msg)?;
+        if pts.len() <= 40 {
+            chart
+                .draw_series(
+                    pts.iter()
+                        .map(|p| Circle::new((p.x, shown(m, p.estimate)), 4, line.filled())),
+                )
+                .map_err(msg)?;
+        }
+        Ok(())
+    }
+}
+
+/// A metric over a two-parameter grid: `z[i][j]` at `xs[i]`, `ys[j]`.
+#[derive(Debug, Clone)]
+pub struct Heatmap<'a> {
+    pub title: &'a str,
+    pub x_name: &'a str,
+    pub y_name: &'a str,
+    pub metric: Metric,
+    pub rollouts: u64,
+    pub xs: Vec<f64>,
+    pub ys: Vec<f64>,
+    pub z: Vec<Vec<f64>>,
+}
+
+/// Light to dark blue for `t` in [0, 1].
+fn ramp(t: f64) -> RGBColor {
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let (a, b) = ((0xf2, 0xf6, 0xfb), (0x0b, 0x3c, 0x75));
+    let mix = |x: u8, y: u8| (x as f64 + t * (y as f64 - x as f64)).round() as u8;
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+impl Chart for Heatmap<'_> {
+    const NAME: &'static str = "heatmap";
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let what = self.metric.label();
+        style::draw_title(root, self.title, what, self.rollouts, 14)?;
+        let (nx, ny) = (self.xs.len().max(1), self.ys.len().max(1));
+        let values: Vec<f64> = self
+            .z
+            .iter()
+            .flatten()
+            .map(|v| shown(self.metric, *v))
+            .filter(|v| v.is_finite())
+            .collect();
+        let (lo, hi) = if self.metric.is_share() {
+            (0.0, 100.0)
+        } else {
+            values
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                    (a.min(*v), b.max(*v))
+                })
+        };
+        let span = if hi > lo { hi - lo } else { 1.0 };
+        let note = format!(
+            "colour: {} ({} to {})",
+            axis_label(self.metric).to_lowercase(),
+            tick(lo),
+            tick(if hi > lo { hi } else { lo + 1.0 })
+        );
+        let (width, _) = root.dim_in_pixel();
+        root.draw_text(
+            &note,
+            &anchored(
+                &text_style(style::LEGEND_SIZE, &style::MUTED_TEXT),
+                HPos::Center,
+                VPos::Center,
+            ),
+            (width as i32 / 2, 60),
+        )
+        .map_err(msg)?;
+        let (_, body) = root.split_vertically(HEADER);
+        let mut chart = ChartBuilder::on(&body)
+            .margin_left(16)
+            .margin_right(36)
+            .margin_bottom(12)
+            .margin_top(6)
+            .x_label_area_size(52)
+            .y_label_area_size(72)
+            .build_cartesian_2d(0f64..nx as f64, 0f64..ny as f64)
+            .map_err(msg)?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .axis_style(style::AXIS.stroke_width(1))
+            .x_desc(self.x_name)
+            .y_desc(self.y_name)
+            .axis_desc_style(text_style(style::AXIS_DESC_SIZE, &style::TEXT))
+            .label_style(text_style(style::LABEL_SIZE, &style::TEXT))
+            .x_labels(0)
+            .y_labels(0)
+            .draw()
+            .map_err(msg)?;
+        let cell_text = text_style(style::LABEL_SIZE, &style::TEXT);
+        for (i, row) in self.z.iter().enumerate() {
+            for (j, v) in row.iter().enumerate() {
+                let v = shown(self.metric, *v);
+                let t = (v - lo) / span;
+                let (x, y) = (i as f64, j as f64);
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(x, y), (x + 1.0, y + 1.0)],
+                        ramp(t).filled(),
+                    )))
+                    .map_err(msg)?;
+                if nx * ny <= 144 {
+                    let colour = if t > 0.55 { WHITE } else { style::TEXT };
+                    let label = if v.is_finite() {
+                        format!("{v:.1}")
+                    } else {
+                        "–".into()
+                    };
+                    let at = chart.backend_coord(&(x + 0.5, y + 0.5));
+                    root.draw_text(
+                        &label,
+                        &anchored(&cell_text, HPos::Center, VPos::Center).color(&colour),
+                        at,
+                    )
+                    .map_err(msg)?;
+                }
+            }
+        }
+        let labels = anchored(
+            &text_style(style::LABEL_SIZE, &style::TEXT),
+            HPos::Center,
+            VPos::Top,
+        );
+        for (i, x) in self.xs.iter().enumerate() {
+            let (px, py) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
+            root.draw_text(&tick(*x), &labels, (px, py + 6))
+                .map_err(msg)?;
+        }
+        let labels = anchored(
+            &text_style(style::LABEL_SIZE, &style::TEXT),
+            HPos::Right,
+            VPos::Center,
+        );
+        for (j, y) in self.ys.iter().enumerate() {
+            let (px, py) = chart.backend_coord(&(0.0, j as f64 + 0.5));
+            root.draw_text(&tick(*y), &labels, (px - 6, py))
+                .map_err(msg)?;
+        }
+        Ok(())
+    }
+}
+
+/// Sensitivity indices of each parameter, one bar per series with its interval.
+#[derive(Debug, Clone)]
+pub struct IndexBars<'a> {
+    pub title: &'a str,
+    pub metric: Metric,
+    /// What the value axis measures.
+    pub axis: &'a str,
+    pub noise_share: f64,
+    pub names: Vec<String>,
+    pub series: Vec<(&'a str, Vec<Ci>)>,
+}
+
+const SERIES_COLOURS: [RGBColor; 2] = [style::ACCENT, RGBColor(0xe0, 0x8a, 0x1e)];
+
+impl Chart for IndexBars<'_> {
+    const NAME: &'static str = "sensitivity";
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let (width, _) = root.dim_in_pixel();
+        let what = format!("sensitivity of {}", self.metric.label());
+        let (title, size) =
+            style::fitted_title(root, self.title, &what, 0, width.saturating_sub(40))?;
+        // The rollout count is not what this chart is about: drop "(0 rollouts)".
+        let title = title.trim_end_matches(" (0 rollouts)").to_string();
+        root.draw_text(
+            &title,
+            &anchored(&text_style(size, &style::TEXT), HPos::Center, VPos::Top),
+            (width as i32 / 2, 14),
+        )
+        .map_err(msg)?;
+        let entries: Vec<(Mark, &str)> = self
+            .series
+            .iter()
+            .zip(SERIES_COLOURS.iter().cycle())
+            .map(|((label, _), c)| (Mark::Swatch(c.to_rgba()), *label))
+            .collect();
+        let noise = format!(
+            "seed noise: {:.0}% of output variance",
+            100.0 * self.noise_share
+        );
+        let mut all = entries.clone();
+        all.push((Mark::Line(TRANSPARENT), noise.as_str()));
+        let legend_w = style::legend_row_width(root, &all)?;
+        style::draw_legend_row(root, &all, (width as i32 - legend_w) / 2, 60)?;
+        let (_, body) = root.split_vertically(HEADER);
+
+        let finite = |v: f64| if v.is_finite() { v } else { 0.0 };
+        let lo = self
+            .series
+            .iter()
+            .flat_map(|(_, v)| v.iter().map(|c| finite(c.ci_low).min(finite(c.estimate))))
+            .fold(0.0, f64::min);
+        let hi = self
+            .series
+            .iter()
+            .flat_map(|(_, v)| v.iter().map(|c| finite(c.ci_high).max(finite(c.estimate))))
+            .fold(0.0, f64::max);
+        let hi = if hi > lo { hi * 1.08 } else { lo + 1.0 };
+        let n = self.names.len().max(1);
+        let label_style = text_style(14.0, &style::TEXT);
+        let widest = self
+            .names
+            .iter()
+            .map(|s| root.estimate_text_size(s, &label_style).map(|(w, _)| w))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(msg)?
+            .into_iter()
+            .max()
+            .unwrap_or(0);
+        let mut chart = ChartBuilder::on(&body)
+            .margin_left(16)
+            .margin_right(36)
+            .margin_bottom(12)
+            .margin_top(6)
+            .x_label_area_size(52)
+            .y_label_area_size((widest + 16).min(width / 2))
+            .build_cartesian_2d(lo..hi, 0f64..n as f64)
+            .map_err(msg)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(style::GRID.stroke_width(1))
+            .axis_style(style::AXIS.stroke_width(1))
+            .x_desc(self.axis)
+            .axis_desc_style(text_style(style::AXIS_DESC_SIZE, &style::TEXT))
+            .label_style(text_style(style::LABEL_SIZE, &style::TEXT))
+            .x_labels(8)
+            .y_labels(0)
+            .x_label_formatter(&|v| tick(*v))
+            .draw()
+            .map_err(msg)?;
+        let k = self.series.len().max(1) as f64;
+        let band = 0.8 / k;
+        for (s, ((_, cis), colour)) in self
+            .series
+            .iter()
+            .zip(SERIES_COLOURS.iter().cycle())
+            .enumerate()
+        {
+            for (p, ci) in cis.iter().enumerate() {
+                // Parameters from the top down, in sweep order.
+                let y0 = (n - 1 - p) as f64 + 0.1 + band * (k - 1.0 - s as f64);
+                let (ya, yb) = (y0 + 0.1 * band, y0 + 0.9 * band);
+                let e = finite(ci.estimate);
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(0.0f64.min(e), ya), (0.0f64.max(e), yb)],
+                        colour.filled(),
+                    )))
+                    .map_err(msg)?;
+                if ci.ci_low.is_finite() && ci.ci_high.is_finite() {
+                    let ym = (ya + yb) / 2.0;
+                    chart
+                        .draw_series(std::iter::once(PathElement::new(
+                            vec![(ci.ci_low, ym), (ci.ci_high, ym)],
+                            style::TEXT.stroke_width(2),
+                        )))
+                        .map_err(msg)?;
+                    for x in [ci.ci_low, ci.ci_high] {
+                        chart
+                            .draw_series(std::iter::once(PathElement::new(
+                                vec![(x, ya), (x, yb)],
+                                style::TEXT.stroke_width(2),
+                            )))
+                            .map_err(msg)?;
+                    }
+                }
+            }
+        }
+        let labels = anchored(&label_style, HPos::Right, VPos::Center);
+        for (p, name) in self.names.iter().enumerate() {
+            let (px, py) = chart.backend_coord(&(lo, (n - 1 - p) as f64 + 0.5));
+            root.draw_text(name, &labels, (px - 8, py)).map_err(msg)?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes a one-parameter sweep chart as `<name>.svg` and `.png`.
+pub fn write_line(dir: &Path, name: &str, chart: &MetricLine) -> Result<(), PlotError> {
+    style::render_as(dir, name, chart)
+}
+
+/// Writes a heatmap as `<name>.svg` and `.png`.
+pub fn write_heatmap(dir: &Path, name: &str, chart: &Heatmap) -> Result<(), PlotError> {
+    style::render_as(dir, name, chart)
+}
+
+/// Writes a sensitivity chart as `<name>.svg` and `.png`.
+pub fn write_indices(dir: &Path, name: &str, chart: &IndexBars) -> Result<(), PlotError> {
+    style::render_as(dir, name, chart)
+}

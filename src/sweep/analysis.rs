@@ -1,0 +1,275 @@
+//! What a finished sweep adds to its `points.csv`: `sensitivity.json` and the charts. Both are
+//! computed from `points.csv` and the sweep file alone, so a merge of shards writes the same
+//! bytes as the unsharded sweep.
+
+use std::path::Path;
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+use super::design::Design;
+use super::error::SweepError;
+use super::sensitivity::{self, Ci, NoiseShare};
+use super::spec::{DesignKind, Metric, Range, Spec};
+use super::table::{self, Columns};
+use super::write_atomic;
+use crate::plot::sweep as charts;
+
+/// Named entries in a fixed order, serialised as a JSON object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ordered<T>(pub Vec<(String, T)>);
+
+impl<T: Serialize> Serialize for Ordered<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// The indices of one parameter.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum ParameterIndices {
+    Sobol { first_order: Ci, total: Ci },
+    Morris { mu_star: Ci, mu: Ci, sigma: Ci },
+}
+
+/// Sensitivity of one metric.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MetricSensitivity {
+    #[serde(flatten)]
+    pub noise: NoiseShare,
+    pub parameters: Ordered<ParameterIndices>,
+}
+
+/// `sensitivity.json`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Sensitivity {
+    pub design: &'static str,
+    pub method: &'static str,
+    pub points: u64,
+    pub samples: u64,
+    pub bootstrap: u32,
+    pub confidence: f64,
+    pub metrics: Ordered<MetricSensitivity>,
+}
+
+/// The sensitivity analysis of a sweep's points.
+pub fn sensitivity(spec: &Spec, cols: &Columns) -> Sensitivity {
+    let design = Design::new(spec);
+    let d = spec.parameters.len();
+    let names: Vec<String> = spec.parameters.iter().map(|p| p.path.clone()).collect();
+    let metrics = cols
+        .metrics
+        .iter()
+        .map(|(metric, [est, _, _, noise])| {
+            let parameters = match &design {
+                Design::Saltelli { .. } => {
+                    let s = sensitivity::sobol_indices(est, d, spec.bootstrap, spec.seed);
+                    names
+                        .iter()
+                        .enumerate()
+                        .map(|(k, n)| {
+                            (
+                                n.clone(),
+                                ParameterIndices::Sobol {
+                                    first_order: s.first_order[k],
+                                    total: s.total[k],
+                                },
+                            )
+                        })
+                        .collect()
+                }
+                Design::Morris(m) => {
+                    let s = sensitivity::morris_indices(est, m, spec.bootstrap, spec.seed);
+                    names
+                        .iter()
+                        .enumerate()
+                        .map(|(k, n)| {
+                            (
+                                n.clone(),
+                                ParameterIndices::Morris {
+                                    mu_star: s.mu_star[k],
+                                    mu: s.mu[k],
+                                    sigma: s.sigma[k],
+                                },
+                            )
+                        })
+                        .collect()
+                }
+                _ => Vec::new(),
+            };
+            (
+                metric.key().to_string(),
+                MetricSensitivity {
+                    noise: sensitivity::noise_share(est, noise),
+                    parameters: Ordered(parameters),
+                },
+            )
+        })
+        .collect();
+    Sensitivity {
+        design: spec.design.key(),
+        method: match spec.design {
+            DesignKind::Sobol => {
+                "Sobol indices from Saltelli sampling: first order by Saltelli et al. (2010), total by Jansen (1999); 95% percentile bootstrap over base samples"
+            }
+            DesignKind::Morris => {
+                "Morris elementary effects per full parameter range: mu_star (Campolongo et al. 2007), mu, sigma; 95% percentile bootstrap over trajectories"
+            }
+            _ => "noise share only: this design does not estimate sensitivity indices",
+        },
+        points: design.points(),
+        samples: spec.samples,
+        bootstrap: spec.bootstrap,
+        confidence: 0.95,
+        metrics: Ordered(metrics),
+    }
+}
+
+/// `sensitivity.json` text.
+pub fn to_json(s: &Sensitivity) -> String {
+    let mut text = serde_json::to_string_pretty(s).expect("sensitivity serialises");
+    text.push('\n');
+    text
+}
+
+/// Writes `sensitivity.json` and the charts into `dir`, which holds the sweep's `points.csv`.
+/// `name` titles the charts.
+pub fn write(dir: &Path, spec: &Spec, name: &str) -> Result<(), SweepError> {
+    let path = dir.join("points.csv");
+    let text = std::fs::read_to_string(&path).map_err(|source| SweepError::Read {
+        path: path.clone(),
+        source,
+    })?;
+    let names: Vec<String> = spec.parameters.iter().map(|p| p.path.clone()).collect();
+    let cols = table::columns(&text, &names, &spec.metrics)
+        .map_err(|m| SweepError::Points(format!("{}: {m}", path.display())))?;
+    let report = sensitivity(spec, &cols);
+    write_atomic(&dir.join("sensitivity.json"), to_json(&report).as_bytes())?;
+    draw(dir, spec, name, &cols, &report)
+}
+
+fn draw(
+    dir: &Path,
+    spec: &Spec,
+    name: &str,
+    cols: &Columns,
+    report: &Sensitivity,
+) -> Result<(), SweepError> {
+    let rollouts = spec.rollouts;
+    for (j, (metric, [est, lo, hi, _])) in cols.metrics.iter().enumerate() {
+        let metric: Metric = *metric;
+        if spec.parameters.len() == 1 {
+            let mut points: Vec<charts::LinePoint> = (0..est.len())
+                .map(|i| charts::LinePoint {
+                    x: cols.values[0][i],
+                    estimate: est[i],
+                    ci_low: lo[i],
+                    ci_high: hi[i],
+                })
+                .collect();
+            points.sort_by(|a, b| a.x.total_cmp(&b.x));
+            charts::write_line(
+                dir,
+                &format!("sweep-{}", metric.key()),
+                &charts::MetricLine {
+                    title: name,
+                    parameter: &cols.parameters[0],
+                    metric,
+                    rollouts,
+                    points,
+                },
+            )?;
+        }
+        if spec.design == DesignKind::Grid && spec.parameters.len() == 2 {
+            let levels = |k: usize| match &spec.parameters[k].range {
+                Range::Values(v) => v.len(),
+                Range::Interval { .. } => 1,
+            };
+            let (nx, ny) = (levels(0), levels(1));
+            // Grid order: the second parameter varies fastest.
+            let xs = (0..nx).map(|i| cols.values[0][i * ny]).collect();
+            let ys = (0..ny).map(|i| cols.values[1][i]).collect();
+            let z = (0..nx)
+                .map(|i| (0..ny).map(|k| est[i * ny + k]).collect())
+                .collect();
+            charts::write_heatmap(
+                dir,
+                &format!("heatmap-{}", metric.key()),
+                &charts::Heatmap {
+                    title: name,
+                    x_name: &cols.parameters[0],
+                    y_name: &cols.parameters[1],
+                    metric,
+                    rollouts,
+                    xs,
+                    ys,
+                    z,
+                },
+            )?;
+        }
+        let (_, sens) = &report.metrics.0[j];
+        if !sens.parameters.0.is_empty() {
+            let names: Vec<String> = sens.parameters.0.iter().map(|(n, _)| n.clone()).collect();
+            let pick = |f: &dyn Fn(&ParameterIndices) -> Ci| -> Vec<Ci> {
+                sens.parameters.0.iter().map(|(_, p)| f(p)).collect()
+            };
+            let (series, axis) = match spec.design {
+                DesignKind::Sobol => (
+                    vec![
+                        (
+                            "first order",
+                            pick(&|p| match p {
+                                ParameterIndices::Sobol { first_order, .. } => *first_order,
+                                ParameterIndices::Morris { mu_star, .. } => *mu_star,
+                            }),
+                        ),
+                        (
+                            "total",
+                            pick(&|p| match p {
+                                ParameterIndices::Sobol { total, .. } => *total,
+                                ParameterIndices::Morris { sigma, .. } => *sigma,
+                            }),
+                        ),
+                    ],
+                    "Sobol index",
+                ),
+                _ => (
+                    vec![
+                        (
+                            "mu* (mean |effect|)",
+                            pick(&|p| match p {
+                                ParameterIndices::Morris { mu_star, .. } => *mu_star,
+                                ParameterIndices::Sobol { first_order, .. } => *first_order,
+                            }),
+                        ),
+                        (
+                            "sigma",
+                            pick(&|p| match p {
+                                ParameterIndices::Morris { sigma, .. } => *sigma,
+                                ParameterIndices::Sobol { total, .. } => *total,
+                            }),
+                        ),
+                    ],
+                    "Elementary effect per full range",
+                ),
+            };
+            charts::write_indices(
+                dir,
+                &format!("sensitivity-{}", metric.key()),
+                &charts::IndexBars {
+                    title: name,
+                    metric,
+                    axis,
+                    noise_share: sens.noise.noise_share,
+                    names,
+                    series,
+                },
+            )?;
+        }
+    }
+    Ok(())
+}

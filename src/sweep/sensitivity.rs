@@ -1,0 +1,254 @@
+//! Sensitivity estimators, written over plain output vectors so that they can be checked on
+//! functions with known indices (Ishigami) as well as on simulated metrics.
+//!
+//! - Sobol indices from a Saltelli design (outputs in the order of
+//!   [`super::design::Design::Saltelli`]: for base sample j, f(A_j), f(B_j), f(A_B^(1)_j) …):
+//!   first order by Saltelli et al. (2010), S_i = mean((f(B) − f0)(f(A_B^(i)) − f(A))) / V
+//!   (centred on the mean f0, which leaves its expectation unchanged); total effect
+//!   by Jansen (1999), S_Ti = mean((f(A) − f(A_B^(i)))²) / (2V); V the variance of f(A) and f(B)
+//!   pooled.
+//! - Morris elementary effects: μ* (mean absolute effect, Campolongo et al. 2007), μ and σ, in
+//!   output units per full range of the parameter.
+//! - 95% intervals: percentile bootstrap, resampling base samples (Sobol) or trajectories
+//!   (Morris) with replacement, from a seeded generator.
+//! - Noise share: the share of the variance of point estimates between points that is seed
+//!   noise, mean(noise variance) / variance(estimates).
+
+use serde::Serialize;
+
+use super::design::{Coords, Design, Morris, SplitMix, hash3};
+
+/// An estimate with its 95% interval; `null` in JSON when not defined (no output variance).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Ci {
+    pub estimate: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+}
+
+impl Ci {
+    /// True when `x` lies in the interval.
+    pub fn contains(&self, x: f64) -> bool {
+        self.ci_low <= x && x <= self.ci_high
+    }
+}
+
+/// Evaluates `f` at every point of a continuous design (unit-cube coordinates), in point order:
+/// the outputs the estimators below expect.
+pub fn evaluate<F: Fn(&[f64]) -> f64>(design: &Design, f: F) -> Vec<f64> {
+    (0..design.points())
+        .map(|i| match design.coords(i) {
+            Coords::Unit(x) => f(&x),
+            Coords::Levels(l) => f(&l.iter().map(|&l| l as f64).collect::<Vec<_>>()),
+        })
+        .collect()
+}
+
+fn percentile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    // Linear interpolation between closest ranks (Hyndman and Fan type 7).
+    let h = (sorted.len() - 1) as f64 * q;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+/// Percentile-bootstrap intervals: `stat(sample indices)` returns one value per output; it is
+/// computed on the full sample for the estimates and on `resamples` resamples of the `n` units.
+fn bootstrap<S: Fn(&[usize]) -> Vec<f64>>(n: usize, resamples: u32, seed: u64, stat: S) -> Vec<Ci> {
+    let all: Vec<usize> = (0..n).collect();
+    let estimates = stat(&all);
+    let mut draws: Vec<Vec<f64>> = vec![Vec::with_capacity(resamples as usize); estimates.len()];
+    let mut rng = SplitMix(hash3(seed, 0xb007, n as u64));
+    let mut idx = vec![0usize; n];
+    for _ in 0..resamples {
+        for i in idx.iter_mut() {
+            *i = rng.below(n as u64) as usize;
+        }
+        for (d, v) in draws.iter_mut().zip(stat(&idx)) {
+            if v.is_finite() {
+                d.push(v);
+            }
+        }
+    }
+    estimates
+        .iter()
+        .zip(draws)
+        .map(|(&estimate, mut d)| {
+            if !estimate.is_finite() || d.is_empty() {
+                return Ci {
+                    estimate,
+                    ci_low: f64::NAN,
+                    ci_high: f64::NAN,
+                };
+            }
+            d.sort_by(f64::total_cmp);
+            Ci {
+                estimate,
+                ci_low: percentile(&d, 0.025),
+                ci_high: percentile(&d, 0.975),
+            }
+        })
+        .collect()
+}
+
+/// First-order and total Sobol indices of each parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SobolIndices {
+    pub first_order: Vec<Ci>,
+    pub total: Vec<Ci>,
+}
+
+/// First-order then total indices from the base samples `js` (with repeats for a resample).
+fn sobol_estimates(y: &[f64], d: usize, js: &[usize]) -> Vec<f64> {
+    let stride = d + 2;
+    let n = js.len() as f64;
+    let (mut sum, mut sum2) = (0.0, 0.0);
+    for &j in js {
+        for k in 0..2 {
+            let v = y[j * stride + k];
+            sum += v;
+            sum2 += v * v;
+        }
+    }
+    let mean = sum / (2.0 * n);
+    let var = sum2 / (2.0 * n) - mean * mean;
+    let mut out = vec![0.0; 2 * d];
+    for i in 0..d {
+        let (mut first, mut total) = (0.0, 0.0);
+        for &j in js {
+            let (a, b, ab) = (y[j * stride], y[j * stride + 1], y[j * stride + 2 + i]);
+            // Centred on the mean: the same expectation, a much smaller variance when the
+            // output's mean is far from zero.
+            first += (b - mean) * (ab - a);
+            total += (a - ab) * (a - ab);
+        }
+        out[i] = first / n / var;
+        out[d + i] = total / (2.0 * n) / var;
+    }
+    if var.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+        out.iter_mut().for_each(|v| *v = f64::NAN);
+    }
+    out
+}
+
+/// Sobol indices of `d` parameters from outputs `y` of a Saltelli design (length N(d + 2)).
+pub fn sobol_indices(y: &[f64], d: usize, resamples: u32, seed: u64) -> SobolIndices {
+    let n = y.len() / (d + 2);
+    let mut cis = bootstrap(n, resamples, seed, |js| sobol_estimates(y, d, js));
+    let total = cis.split_off(d);
+    SobolIndices {
+        first_order: cis,
+        total,
+    }
+}
+
+/// Morris measures of each parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MorrisIndices {
+    pub mu_star: Vec<Ci>,
+    pub mu: Vec<Ci>,
+    pub sigma: Vec<Ci>,
+}
+
+/// Morris μ*, μ and σ from outputs `y` in trajectory order (length r(d + 1)).
+pub fn morris_indices(y: &[f64], morris: &Morris, resamples: u32, seed: u64) -> MorrisIndices {
+    let d = morris.d;
+    let r = morris.r as usize;
+    // effects[t][k]: the elementary effect of parameter k in trajectory t.
+    let mut effects = vec![vec![0.0; d]; r];
+    for (t, row) in effects.iter_mut().enumerate() {
+        let base = t * (d + 1);
+        for s in 1..=d {
+            let (k, delta) = morris.step(t as u64, s);
+            row[k] = (y[base + s] - y[base + s - 1]) / delta;
+        }
+    }
+    let stat = |ts: &[usize]| {
+        let n = ts.len() as f64;
+        let mut out = vec![0.0; 3 * d];
+        for k in 0..d {
+            let mean = ts.iter().map(|&t| effects[t][k]).sum::<f64>() / n;
+            let abs = ts.iter().map(|&t| effects[t][k].abs()).sum::<f64>() / n;
+            let var = if ts.len() > 1 {
+                ts.iter()
+                    .map(|&t| (effects[t][k] - mean).powi(2))
+                    .sum::<f64>()
+                    / (n - 1.0)
+            } else {
+                f64::NAN
+            };
+            out[k] = abs;
+            out[d + k] = mean;
+            out[2 * d + k] = var.sqrt();
+        }
+        out
+    };
+    let mut cis = bootstrap(r, resamples, seed, stat);
+    let sigma = cis.split_off(2 * d);
+    let mu = cis.split_off(d);
+    MorrisIndices {
+        mu_star: cis,
+        mu,
+        sigma,
+    }
+}
+
+/// How much of the spread of point estimates is seed noise.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct NoiseShare {
+    /// mean(noise variance) / variance of the estimates, capped at 1.
+    pub noise_share: f64,
+    /// Sample variance of the point estimates across points.
+    pub output_variance: f64,
+    /// Mean seed-noise variance of a point estimate.
+    pub noise_variance: f64,
+}
+
+/// The noise share of estimates `y` with seed-noise variances `noise`.
+pub fn noise_share(y: &[f64], noise: &[f64]) -> NoiseShare {
+    let n = y.len() as f64;
+    let mean = y.iter().sum::<f64>() / n;
+    let output_variance = if y.len() > 1 {
+        y.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)
+    } else {
+        f64::NAN
+    };
+    let noise_variance = noise.iter().sum::<f64>() / noise.len() as f64;
+    let noise_share = if output_variance > 0.0 {
+        (noise_variance / output_variance).min(1.0)
+    } else if noise_variance == 0.0 {
+        0.0
+    } else {
+        1.0
+    };
+    NoiseShare {
+        noise_share,
+        output_variance,
+        noise_variance,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_interpolate() {
+        let v = [1.0, 2.0, 3.0, 4.0, 5.0];
+        assert_eq!(percentile(&v, 0.5), 3.0);
+        assert_eq!(percentile(&v, 0.0), 1.0);
+        assert_eq!(percentile(&v, 1.0), 5.0);
+        assert_eq!(percentile(&v, 0.125), 1.5);
+    }
+
+    #[test]
+    fn noise_share_of_pure_noise_is_one() {
+        let s = noise_share(&[0.4, 0.6, 0.5, 0.5], &[0.02, 0.02, 0.02, 0.02]);
+        assert_eq!(s.noise_share, 1.0);
+        let s = noise_share(&[0.0, 1.0, 0.0, 1.0], &[0.0; 4]);
+        assert_eq!(s.noise_share, 0.0);
+        assert!((s.output_variance - 1.0 / 3.0).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,706 @@
+//! Sweep files: the TOML schema, structural checks, and validation of every parameter path
+//! against the resolved base scenario, all before the first rollout.
+//!
+//! ```toml
+//! scenario = "../scenarios/reference.toml"   # relative to the sweep file
+//! design = "grid"                            # grid | lhs | sobol | morris
+//! rollouts = 400                             # per point
+//! seed = 1
+//! metrics = ["well_established", "median_months_to_well_established", "folded"]
+//!
+//! [[parameter]]
+//! path = "agencies.health.commitment_strategic"
+//! values = [0.3, 0.5, 0.7, 0.9]              # grid; other designs take min and max
+//! ```
+//!
+//! A parameter `path` is the TOML key path of a value in the resolved scenario (what
+//! `partnersim check` prints): keys joined by `.`, array elements as `[i]`, e.g.
+//! `params.funding.stage_requirement[2]` or `agencies.health.culture[0]`.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::error::SweepError;
+use super::plan;
+use crate::scenario::Scenario;
+use crate::scenario::locate::{Seg, format_path, line_col, parse_path};
+
+/// How points are chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DesignKind {
+    /// Full factorial over each parameter's `values`; the last parameter varies fastest.
+    Grid,
+    /// Latin hypercube: `samples` points, one in each of `samples` equal strata of every range.
+    Lhs,
+    /// Saltelli sampling for Sobol indices: `samples` base samples N, N(d + 2) points.
+    Sobol,
+    /// Morris elementary effects: `samples` trajectories of d + 1 points each.
+    Morris,
+}
+
+impl DesignKind {
+    /// The name used in files.
+    pub fn key(self) -> &'static str {
+        match self {
+            DesignKind::Grid => "grid",
+            DesignKind::Lhs => "lhs",
+            DesignKind::Sobol => "sobol",
+            DesignKind::Morris => "morris",
+        }
+    }
+}
+
+/// What is measured at every point, each from the point's aggregate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    /// Share of rollouts well established by the horizon; Wilson 95% interval.
+    WellEstablished,
+    /// Median month of first reaching well established, rollouts that never do counted as
+    /// `months + 1` (so the value is `months + 1` when under half reach it); distribution-free
+    /// 95% interval from order statistics.
+    MedianMonthsToWellEstablished,
+    /// Share of rollouts that folded; Wilson 95% interval.
+    Folded,
+}
+
+impl Metric {
+    /// All metrics, in output order.
+    pub const ALL: [Metric; 3] = [
+        Metric::WellEstablished,
+        Metric::MedianMonthsToWellEstablished,
+        Metric::Folded,
+    ];
+
+    /// The name used in files and column headers.
+    pub fn key(self) -> &'static str {
+        match self {
+            Metric::WellEstablished => "well_established",
+            Metric::MedianMonthsToWellEstablished => "median_months_to_well_established",
+            Metric::Folded => "folded",
+        }
+    }
+
+    /// Parses the name used in files.
+    pub fn from_key(s: &str) -> Option<Metric> {
+        Self::ALL.into_iter().find(|m| m.key() == s)
+    }
+
+    /// A label for charts.
+    pub fn label(self) -> &'static str {
+        match self {
+            Metric::WellEstablished => "share well established",
+            Metric::MedianMonthsToWellEstablished => "median months to well established",
+            Metric::Folded => "share folded",
+        }
+    }
+
+    /// True when the metric is a share (0 to 1).
+    pub fn is_share(self) -> bool {
+        !matches!(self, Metric::MedianMonthsToWellEstablished)
+    }
+}
+
+fn default_rollouts() -> u64 {
+    1000
+}
+fn default_seed() -> u64 {
+    1
+}
+fn default_metrics() -> Vec<Metric> {
+    Metric::ALL.to_vec()
+}
+fn default_true() -> bool {
+    true
+}
+fn default_replicates() -> u64 {
+    4
+}
+fn default_levels() -> u32 {
+    4
+}
+fn default_bootstrap() -> u32 {
+    1000
+}
+
+/// The sweep file as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpec {
+    scenario: String,
+    design: DesignKind,
+    #[serde(default = "default_rollouts")]
+    rollouts: u64,
+    #[serde(default = "default_seed")]
+    seed: u64,
+    samples: Option<u64>,
+    #[serde(default = "default_metrics")]
+    metrics: Vec<Metric>,
+    #[serde(default = "default_true")]
+    common_seed: bool,
+    #[serde(default = "default_replicates")]
+    replicates: u64,
+    #[serde(default = "default_levels")]
+    levels: u32,
+    #[serde(default = "default_bootstrap")]
+    bootstrap: u32,
+    #[serde(default)]
+    parameter: Vec<RawParameter>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawParameter {
+    path: String,
+    values: Option<Vec<toml::Value>>,
+    min: Option<f64>,
+    max: Option<f64>,
+}
+
+/// Where a parameter's values come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Range {
+    /// Grid levels (booleans as 0 and 1).
+    Values(Vec<f64>),
+    /// A continuous range for LHS, Sobol and Morris: the unit cube maps linearly onto it.
+    Interval { min: f64, max: f64 },
+}
+
+/// One swept parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamSpec {
+    /// The key path as written.
+    pub path: String,
+    /// The key path parsed.
+    pub segs: Vec<Seg>,
+    pub range: Range,
+}
+
+/// A structurally valid sweep file: every field present and consistent, paths not yet checked
+/// against the scenario. Enough to rebuild the design (merge needs no scenario).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spec {
+    /// Base scenario path as written, relative to the sweep file.
+    pub scenario: String,
+    pub design: DesignKind,
+    /// Rollouts per point (after any `--rollouts` override).
+    pub rollouts: u64,
+    pub seed: u64,
+    /// LHS points, Sobol base samples N, or Morris trajectories; 0 for a grid.
+    pub samples: u64,
+    pub metrics: Vec<Metric>,
+    /// All points use the sweep seed (common random numbers) rather than a seed derived from
+    /// (seed, point index).
+    pub common_seed: bool,
+    /// Replicate groups each point's rollouts are split into, to measure seed noise.
+    pub replicates: u64,
+    /// Morris grid levels p (even); steps are Δ = p / (2 (p − 1)) of the range.
+    pub levels: u32,
+    /// Bootstrap resamples for sensitivity intervals.
+    pub bootstrap: u32,
+    pub parameters: Vec<ParamSpec>,
+}
+
+/// Most parameters a Sobol design takes: its Saltelli matrices use 2d dimensions of the
+/// Joe–Kuo table in [`super::design`].
+pub const MAX_SOBOL_PARAMETERS: usize = 16;
+/// Most points in one sweep.
+pub const MAX_POINTS: u64 = 100_000_000;
+
+impl Spec {
+    /// Parses and checks a sweep file's text; `file` is used in messages only.
+    pub fn parse(text: &str, file: &Path) -> Result<Spec, SweepError> {
+        let raw: RawSpec = toml::from_str(text).map_err(|e| SweepError::Syntax {
+            file: file.to_path_buf(),
+            line: e.span().map(|s| line_col(text, s.start)),
+            message: e.message().trim().replace('\n', " "),
+        })?;
+        let mut problems = Vec::new();
+        let grid = raw.design == DesignKind::Grid;
+        if raw.rollouts == 0 {
+            problems.push("`rollouts` must be at least 1".to_string());
+        }
+        if raw.metrics.is_empty() {
+            problems.push("`metrics` must name at least one metric".to_string());
+        }
+        for (i, m) in raw.metrics.iter().enumerate() {
+            if raw.metrics[..i].contains(m) {
+                problems.push(format!("metric `{}` is listed twice", m.key()));
+            }
+        }
+        if raw.replicates < 2 {
+            problems.push(
+                "`replicates` must be at least 2 (seed noise is measured between them)".into(),
+            );
+        }
+        if raw.design == DesignKind::Morris && (raw.levels < 2 || raw.levels % 2 != 0) {
+            problems.push(format!(
+                "`levels` must be even and at least 2, found {}",
+                raw.levels
+            ));
+        }
+        let samples = match (grid, raw.samples) {
+            (true, Some(_)) => {
+                problems.push("a grid takes no `samples`: its points are every combination of the parameters' `values`".into());
+                0
+            }
+            (true, None) => 0,
+            (false, None) | (false, Some(0)) => {
+                problems.push(format!(
+                    "design `{}` needs `samples` ≥ 1 ({})",
+                    raw.design.key(),
+                    match raw.design {
+                        DesignKind::Lhs => "the number of points",
+                        DesignKind::Sobol => "base samples N; the sweep runs N(d + 2) points",
+                        _ => "trajectories r; the sweep runs r(d + 1) points",
+                    }
+                ));
+                0
+            }
+            (false, Some(n)) => n,
+        };
+        if raw.parameter.is_empty() {
+            problems.push("at least one `[[parameter]]` is needed".into());
+        }
+        if raw.design == DesignKind::Sobol && raw.parameter.len() > MAX_SOBOL_PARAMETERS {
+            problems.push(format!(
+                "a Sobol design takes at most {MAX_SOBOL_PARAMETERS} parameters, found {}",
+                raw.parameter.len()
+            ));
+        }
+        let mut parameters = Vec::new();
+        for (i, p) in raw.parameter.iter().enumerate() {
+            let at = |field: &str| {
+                let line = param_line(text, i, field)
+                    .map(|(l, _)| format!(" (line {l})"))
+                    .unwrap_or_default();
+                format!("`parameter[{i}].{field}`{line}")
+            };
+            let Some(segs) = parse_path(&p.path) else {
+                problems.push(format!(
+                    "{}: `{}` is not a key path; write keys joined by `.` and array elements as `[i]`, e.g. `params.funding.stage_requirement[2]`",
+                    at("path"),
+                    p.path
+                ));
+                continue;
+            };
+            if raw.parameter[..i].iter().any(|q| q.path == p.path) {
+                problems.push(format!("{}: `{}` is swept twice", at("path"), p.path));
+            }
+            let range = match (&p.values, p.min, p.max) {
+                (Some(values), None, None) if grid => {
+                    let mut out = Vec::new();
+                    for v in values {
+                        match v {
+                            toml::Value::Float(x) if x.is_finite() => out.push(*x),
+                            toml::Value::Integer(x) => out.push(*x as f64),
+                            toml::Value::Boolean(b) => out.push(if *b { 1.0 } else { 0.0 }),
+                            other => problems.push(format!(
+                                "{}: `{other}` is not a finite number or a boolean",
+                                at("values")
+                            )),
+                        }
+                    }
+                    if out.is_empty() {
+                        problems.push(format!("{}: give at least one value", at("values")));
+                    }
+                    Range::Values(out)
+                }
+                (None, Some(min), Some(max)) if !grid => {
+                    if !(min.is_finite() && max.is_finite() && min < max) {
+                        problems.push(format!(
+                            "{}: need finite `min` < `max`, found {min} and {max}",
+                            at("min")
+                        ));
+                    }
+                    Range::Interval { min, max }
+                }
+                _ if grid => {
+                    problems.push(format!(
+                        "{}: a grid parameter takes `values = [...]` (and no `min`/`max`)",
+                        at("path")
+                    ));
+                    continue;
+                }
+                _ => {
+                    problems.push(format!(
+                        "{}: design `{}` takes `min` and `max` (and no `values`)",
+                        at("path"),
+                        raw.design.key()
+                    ));
+                    continue;
+                }
+            };
+            parameters.push(ParamSpec {
+                path: p.path.clone(),
+                segs,
+                range,
+            });
+        }
+        let spec = Spec {
+            scenario: raw.scenario,
+            design: raw.design,
+            rollouts: raw.rollouts,
+            seed: raw.seed,
+            samples,
+            metrics: raw.metrics,
+            common_seed: raw.common_seed,
+            replicates: raw.replicates,
+            levels: raw.levels,
+            bootstrap: raw.bootstrap,
+            parameters,
+        };
+        if problems.is_empty() && spec.points_checked().is_none() {
+            problems.push(format!("the sweep has more than {MAX_POINTS} points"));
+        }
+        if problems.is_empty() {
+            Ok(spec)
+        } else {
+            Err(SweepError::Invalid {
+                file: file.to_path_buf(),
+                problems,
+            })
+        }
+    }
+
+    fn points_checked(&self) -> Option<u64> {
+        let d = self.parameters.len() as u64;
+        let n = match self.design {
+            DesignKind::Grid => self
+                .parameters
+                .iter()
+                .try_fold(1u64, |acc, p| match &p.range {
+                    Range::Values(v) => acc.checked_mul(v.len() as u64),
+                    Range::Interval { .. } => None,
+                })?,
+            DesignKind::Lhs => self.samples,
+            DesignKind::Sobol => self.samples.checked_mul(d + 2)?,
+            DesignKind::Morris => self.samples.checked_mul(d + 1)?,
+        };
+        (n <= MAX_POINTS).then_some(n)
+    }
+
+    /// Number of points in the whole plan.
+    pub fn points(&self) -> u64 {
+        self.points_checked()
+            .expect("a parsed spec has a bounded number of points")
+    }
+
+    /// Replicate groups actually used: no more groups than rollouts.
+    pub fn groups(&self) -> u64 {
+        self.replicates.min(self.rollouts).max(1)
+    }
+}
+
+/// 1-based line and column of `parameter[i].field` in the sweep file text.
+fn param_line(text: &str, i: usize, field: &str) -> Option<(usize, usize)> {
+    let doc = toml_edit::Document::parse(text.to_string()).ok()?;
+    let table = doc.get("parameter")?.as_array_of_tables()?.get(i)?;
+    let (key, _) = table.get_key_value(field)?;
+    key.span().map(|s| line_col(text, s.start))
+}
+
+/// The type of the scenario value a parameter sets: swept values are converted to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    Float,
+    /// Rounded to the nearest integer.
+    Integer,
+    /// True when the swept value is at least 0.5.
+    Bool,
+}
+
+/// A validated sweep: its spec, its identity and its resolved base scenario.
+#[derive(Debug, Clone)]
+pub struct Sweep {
+    /// The sweep file as given.
+    pub file: PathBuf,
+    /// Its text, recorded in manifests so that a merge needs no access to it.
+    pub text: String,
+    /// SHA-256 of its text.
+    pub sha256: String,
+    pub spec: Spec,
+    /// The base scenario's path (the sweep file's directory joined with `spec.scenario`).
+    pub scenario_path: PathBuf,
+    /// The base scenario, resolved and validated.
+    pub base: Scenario,
+    /// The base scenario as a TOML table: where overlays take array values and types from.
+    pub base_table: toml::Table,
+    /// Type of each parameter's value, in parameter order.
+    pub kinds: Vec<ValueKind>,
+}
+
+/// SHA-256 as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl Sweep {
+    /// Reads, parses and validates the sweep file at `path`, with `rollouts` overriding its
+    /// `rollouts` when given.
+    pub fn load(path: &Path, rollouts: Option<u64>) -> Result<Sweep, SweepError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SweepError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut spec = Spec::parse(&text, path)?;
+        if let Some(r) = rollouts {
+            spec.rollouts = r.max(1);
+        }
+        let dir = path.parent().unwrap_or_else(|| Path::new("."));
+        let scenario_path = dir.join(&spec.scenario);
+        let base =
+            Scenario::from_file(&scenario_path).map_err(|e| SweepError::Scenario(Box::new(e)))?;
+        let base_table = toml::Table::try_from(&base).expect("a resolved scenario serialises");
+
+        let mut problems = Vec::new();
+        let mut kinds = Vec::new();
+        for (i, p) in spec.parameters.iter().enumerate() {
+            let line = param_line(&text, i, "path")
+                .map(|(l, _)| format!(" (line {l})"))
+                .unwrap_or_default();
+            match kind_at(&base_table, &p.segs) {
+                Ok(kind) => kinds.push(kind),
+                Err(why) => problems.push(format!("`parameter[{i}].path`{line}: {why}")),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(SweepError::Invalid {
+                file: path.to_path_buf(),
+                problems,
+            });
+        }
+        let sweep = Sweep {
+            file: path.to_path_buf(),
+            sha256: sha256_hex(text.as_bytes()),
+            text,
+            spec,
+            scenario_path,
+            base,
+            base_table,
+            kinds,
+        };
+        sweep.check_extremes()?;
+        Ok(sweep)
+    }
+
+    /// Loads the scenario with each parameter alone at each of its grid values, or at its `min`
+    /// and `max`, so that an out-of-range bound is reported before any compute.
+    fn check_extremes(&self) -> Result<(), SweepError> {
+        let mut problems = Vec::new();
+        for (i, p) in self.spec.parameters.iter().enumerate() {
+            let values = match &p.range {
+                Range::Values(v) => v.clone(),
+                Range::Interval { min, max } => vec![*min, *max],
+            };
+            for v in values {
+                let value = plan::convert(v, self.kinds[i]);
+                let overlay = plan::overlay(&self.base_table, &[(&p.segs, value)]);
+                if let Err(e) = Scenario::from_file_with(&self.scenario_path, Some(&overlay)) {
+                    problems.push(format!(
+                        "`{}` = {value} makes the scenario invalid: {}",
+                        p.path,
+                        e.to_string().replace('\n', "\n    ")
+                    ));
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(SweepError::Invalid {
+                file: self.file.clone(),
+                problems,
+            })
+        }
+    }
+
+    /// Parameter paths, in order: the parameter columns of `points.csv`.
+    pub fn parameter_names(&self) -> Vec<String> {
+        self.spec
+            .parameters
+            .iter()
+            .map(|p| p.path.clone())
+            .collect()
+    }
+}
+
+/// The type of the value at `segs` in `table`, or why it cannot be swept, naming the nearest
+/// valid keys.
+pub fn kind_at(table: &toml::Table, segs: &[Seg]) -> Result<ValueKind, String> {
+    let found = lookup(table, segs);
+    let path = format_path(segs);
+    match found {
+        Some(toml::Value::Float(_)) => Ok(ValueKind::Float),
+        Some(toml::Value::Integer(_)) => Ok(ValueKind::Integer),
+        Some(toml::Value::Boolean(_)) => Ok(ValueKind::Bool),
+        Some(other) => {
+            let what = match other {
+                toml::Value::String(_) => "a string",
+                toml::Value::Table(_) => "a table",
+                toml::Value::Array(_) => "an array (address one element as `[i]`)",
+                _ => "not a number",
+            };
+            let under: Vec<String> = sweepable_paths(table)
+                .into_iter()
+                .filter(|p| p.starts_with(&path) && p.len() > path.len())
+                .take(6)
+                .collect();
+            let hint = if under.is_empty() {
+                String::new()
+            } else {
+                format!("; sweepable keys under it: {}", quoted(&under))
+            };
+            Err(format!("`{path}` is {what}, not a number or boolean{hint}"))
+        }
+        None => {
+            let near = nearest(&path, &sweepable_paths(table), 3);
+            Err(format!(
+                "`{path}` is not a key of the resolved scenario; nearest valid keys: {}",
+                quoted(&near)
+            ))
+        }
+    }
+}
+
+fn quoted(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The value at `segs` in `table`.
+pub fn lookup<'a>(table: &'a toml::Table, segs: &[Seg]) -> Option<&'a toml::Value> {
+    let (first, rest) = segs.split_first()?;
+    let Seg::Key(k) = first else { return None };
+    let mut value = table.get(k)?;
+    for seg in rest {
+        value = match (seg, value) {
+            (Seg::Key(k), toml::Value::Table(t)) => t.get(k)?,
+            (Seg::Index(i), toml::Value::Array(a)) => a.get(*i)?,
+            _ => return None,
+        };
+    }
+    Some(value)
+}
+
+/// Every key path of a number or boolean in `table`, array elements included.
+pub fn sweepable_paths(table: &toml::Table) -> Vec<String> {
+    fn walk(value: &toml::Value, path: &mut Vec<Seg>, out: &mut Vec<String>) {
+        match value {
+            toml::Value::Table(t) => {
+                for (k, v) in t {
+                    path.push(Seg::Key(k.clone()));
+                    walk(v, path, out);
+                    path.pop();
+                }
+            }
+            toml::Value::Array(a) => {
+                for (i, v) in a.iter().enumerate() {
+                    path.push(Seg::Index(i));
+                    walk(v, path, out);
+                    path.pop();
+                }
+            }
+            toml::Value::Float(_) | toml::Value::Integer(_) | toml::Value::Boolean(_) => {
+                out.push(format_path(path));
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(
+        &toml::Value::Table(table.clone()),
+        &mut Vec::new(),
+        &mut out,
+    );
+    out
+}
+
+/// The `k` candidates closest to `target` by edit distance (ties in candidate order).
+pub fn nearest(target: &str, candidates: &[String], k: usize) -> Vec<String> {
+    let mut scored: Vec<(usize, usize, &String)> = candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (levenshtein(target, c), i, c))
+        .collect();
+    scored.sort();
+    scored
+        .into_iter()
+        .take(k)
+        .map(|(_, _, c)| c.clone())
+        .collect()
+}
+
+/// Levenshtein distance over characters.
+pub fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance() {
+        assert_eq!(levenshtein("kitten", "sitting"), 3);
+        assert_eq!(levenshtein("", "abc"), 3);
+        assert_eq!(levenshtein("same", "same"), 0);
+    }
+
+    #[test]
+    fn grid_needs_values_and_others_ranges() {
+        let text = "scenario = \"x.toml\"\ndesign = \"grid\"\n[[parameter]]\npath = \"months\"\nmin = 1.0\nmax = 2.0\n";
+        let err = Spec::parse(text, Path::new("s.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("takes `values"), "{err}");
+        assert!(err.contains("line 4"), "{err}");
+        let text = "scenario = \"x.toml\"\ndesign = \"sobol\"\n[[parameter]]\npath = \"months\"\nvalues = [1]\n";
+        let err = Spec::parse(text, Path::new("s.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("needs `samples`"), "{err}");
+        assert!(err.contains("takes `min` and `max`"), "{err}");
+    }
+
+    #[test]
+    fn points_per_design() {
+        let base = "scenario = \"x.toml\"\n";
+        let two = "[[parameter]]\npath = \"a\"\nmin = 0\nmax = 1\n[[parameter]]\npath = \"b\"\nmin = 0\nmax = 1\n";
+        let n = |design: &str| {
+            Spec::parse(
+                &format!("{base}design = \"{design}\"\nsamples = 8\n{two}"),
+                Path::new("s.toml"),
+            )
+            .unwrap()
+            .points()
+        };
+        assert_eq!(n("lhs"), 8);
+        assert_eq!(n("sobol"), 32);
+        assert_eq!(n("morris"), 24);
+        let grid = "design = \"grid\"\n[[parameter]]\npath = \"a\"\nvalues = [1, 2, 3]\n[[parameter]]\npath = \"b\"\nvalues = [true, false]\n";
+        let spec = Spec::parse(&format!("{base}{grid}"), Path::new("s.toml")).unwrap();
+        assert_eq!(spec.points(), 6);
+        assert_eq!(spec.parameters[1].range, Range::Values(vec![1.0, 0.0]));
+    }
+}

@@ -1,0 +1,567 @@
+//! Sweeps as a user meets them: validation, determinism, shards and merge, resume after kill -9.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use partnersim::sweep::{Plan, Shard, Sweep};
+use predicates::prelude::*;
+
+fn partnersim() -> Command {
+    Command::cargo_bin("partnersim").expect("the binary is built")
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Writes a sweep file over the reference scenario into `dir` and returns its path.
+fn sweep_file(dir: &Path, name: &str, body: &str) -> PathBuf {
+    let reference = root().join("scenarios/reference.toml");
+    let text = format!("scenario = {:?}\n{body}", reference.display().to_string());
+    let path = dir.join(format!("{name}.toml"));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+const LHS: &str = r#"
+design = "lhs"
+samples = 10
+rollouts = 60
+seed = 3
+
+[[parameter]]
+path = "agencies.health.commitment_strategic"
+min = 0.3
+max = 0.9
+
+[[parameter]]
+path = "funding.grant.term_months"
+min = 12
+max = 48
+
+[[parameter]]
+path = "levers.pooled_budget"
+min = 0
+max = 1
+"#;
+
+const SOBOL: &str = r#"
+design = "sobol"
+samples = 4
+rollouts = 40
+seed = 5
+
+[[parameter]]
+path = "agencies.health.commitment_strategic"
+min = 0.3
+max = 0.9
+
+[[parameter]]
+path = "structure.contact_rate"
+min = 0.5
+max = 4.0
+"#;
+
+fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn run_sweep(file: &Path, out: &Path, extra: &[&str]) {
+    partnersim()
+        .arg("sweep")
+        .arg(file)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .env_remove("JOB_COMPLETION_INDEX")
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_bad_path_is_an_error_naming_the_nearest_keys() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = sweep_file(
+        tmp.path(),
+        "typo",
+        "design = \"grid\"\n\n[[parameter]]\npath = \"agencies.helth.commitment_strategic\"\nvalues = [0.5]\n",
+    );
+    partnersim()
+        .arg("sweep")
+        .arg(&file)
+        .arg("--out")
+        .arg(tmp.path().join("out"))
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "agencies.helth.commitment_strategic",
+        ))
+        .stderr(predicate::str::contains("line 5"))
+        .stderr(predicate::str::contains("nearest valid keys"))
+        .stderr(predicate::str::contains(
+            "`agencies.health.commitment_strategic`",
+        ));
+    assert!(!tmp.path().join("out").exists(), "nothing is written");
+}
+
+#[test]
+fn other_bad_sweep_files_are_refused_before_any_compute() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases = [
+        // A table is not a value.
+        (
+            "design = \"grid\"\n[[parameter]]\npath = \"agencies.health\"\nvalues = [1]\n",
+            "is a table",
+        ),
+        // Out of the scenario's valid range.
+        (
+            "design = \"lhs\"\nsamples = 4\n[[parameter]]\npath = \"agencies.health.commitment_strategic\"\nmin = 0.5\nmax = 1.5\n",
+            "makes the scenario invalid",
+        ),
+        // Unknown field.
+        ("design = \"grid\"\nsample = 3\n", "unknown field"),
+        // Unknown metric.
+        (
+            "design = \"grid\"\nmetrics = [\"happiness\"]\n",
+            "happiness",
+        ),
+    ];
+    for (i, (body, expected)) in cases.iter().enumerate() {
+        let file = sweep_file(tmp.path(), &format!("bad{i}"), body);
+        partnersim()
+            .arg("sweep")
+            .arg(&file)
+            .arg("--out")
+            .arg(tmp.path().join(format!("out{i}")))
+            .assert()
+            .code(3)
+            .stderr(predicate::str::contains(*expected));
+    }
+    partnersim()
+        .args(["sweep", "no/such/sweep.toml"])
+        .assert()
+        .code(4);
+    let file = sweep_file(tmp.path(), "ok", SOBOL);
+    partnersim()
+        .arg("sweep")
+        .arg(&file)
+        .args(["--shard", "3/3"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a shard"));
+}
+
+#[test]
+fn the_plan_is_deterministic_and_independent_of_sharding() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = sweep_file(tmp.path(), "lhs", LHS);
+    let a = Sweep::load(&file, None).unwrap();
+    let b = Sweep::load(&file, Some(60)).unwrap();
+    let (pa, pb) = (Plan::new(&a), Plan::new(&b));
+    assert_eq!(pa.points(), 10);
+    let all: Vec<_> = (0..10).map(|i| pa.point(i)).collect();
+    assert_eq!(all, (0..10).map(|i| pb.point(i)).collect::<Vec<_>>());
+    // Types follow the scenario: an integer term, a boolean lever.
+    for p in &all {
+        assert!(matches!(
+            p.values[1],
+            partnersim::sweep::plan::ParamValue::Integer(12..=48)
+        ));
+        assert!(matches!(
+            p.values[2],
+            partnersim::sweep::plan::ParamValue::Bool(_)
+        ));
+    }
+    for count in 1..4 {
+        let mut seen = Vec::new();
+        for index in 0..count {
+            for i in (Shard { index, count }).indices(10) {
+                assert_eq!(pa.point(i), all[i as usize]);
+                seen.push(i);
+            }
+        }
+        seen.sort();
+        assert_eq!(seen, (0..10).collect::<Vec<_>>());
+    }
+    // Different seeds give different points.
+    let other = sweep_file(tmp.path(), "lhs2", &LHS.replace("seed = 3", "seed = 4"));
+    let c = Sweep::load(&other, None).unwrap();
+    assert_ne!(Plan::new(&c).point(0), all[0]);
+}
+
+#[test]
+fn shards_merge_into_the_bytes_of_the_unsharded_sweep() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let file = sweep_file(t, "sobol", SOBOL);
+    run_sweep(&file, &t.join("whole"), &["--threads", "2"]);
+    for i in 0..3 {
+        run_sweep(
+            &file,
+            &t.join(format!("shard{i}")),
+            &["--shard", &format!("{i}/3"), "--threads", "1"],
+        );
+        assert!(!t.join(format!("shard{i}/sensitivity.json")).exists());
+    }
+    partnersim()
+        .arg("merge")
+        .args((0..3).map(|i| t.join(format!("shard{i}"))))
+        .arg("--out")
+        .arg(t.join("merged"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("merged 16 points from 3 shards"));
+    for f in [
+        "points.csv",
+        "sensitivity.json",
+        "sensitivity-well_established.svg",
+    ] {
+        assert_eq!(
+            read(&t.join("whole").join(f)),
+            read(&t.join("merged").join(f)),
+            "{f} differs"
+        );
+    }
+    let csv = String::from_utf8(read(&t.join("whole/points.csv"))).unwrap();
+    assert_eq!(csv.lines().count(), 17);
+    assert!(csv.starts_with("point,seed,agencies.health.commitment_strategic,structure.contact_rate,well_established_estimate,"));
+    let sens: serde_json::Value =
+        serde_json::from_slice(&read(&t.join("whole/sensitivity.json"))).unwrap();
+    let we = &sens["metrics"]["well_established"];
+    assert!(we["noise_share"].is_number());
+    for key in ["estimate", "ci_low", "ci_high"] {
+        assert!(
+            we["parameters"]["structure.contact_rate"]["total"][key].is_number(),
+            "{key}"
+        );
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&read(&t.join("merged/manifest.json"))).unwrap();
+    assert_eq!(manifest["points"], 16);
+    assert!(
+        manifest["sweep"]
+            .as_str()
+            .unwrap()
+            .contains("design = \"sobol\"")
+    );
+    assert_eq!(manifest["merged_from"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn slurm_and_kubernetes_variables_pick_the_shard() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let file = sweep_file(t, "lhs", LHS);
+    run_sweep(&file, &t.join("flag"), &["--shard", "1/2"]);
+    partnersim()
+        .arg("sweep")
+        .arg(&file)
+        .arg("--out")
+        .arg(t.join("slurm"))
+        .env("SLURM_ARRAY_TASK_ID", "6")
+        .env("SLURM_ARRAY_TASK_MIN", "5")
+        .env("SLURM_ARRAY_TASK_COUNT", "2")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "shard 1/2 from SLURM_ARRAY_TASK_ID",
+        ));
+    partnersim()
+        .arg("sweep")
+        .arg(&file)
+        .arg("--out")
+        .arg(t.join("k8s"))
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .env("JOB_COMPLETION_INDEX", "1")
+        .env("PARTNERSIM_SHARD_COUNT", "2")
+        .assert()
+        .success();
+    let flag = read(&t.join("flag/points.csv"));
+    assert_eq!(flag, read(&t.join("slurm/points.csv")));
+    assert_eq!(flag, read(&t.join("k8s/points.csv")));
+    let rows: Vec<String> = String::from_utf8(flag)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
+    assert_eq!(rows, ["1", "3", "5", "7", "9"]);
+}
+
+#[test]
+fn merge_refuses_missing_duplicate_and_foreign_shards() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let file = sweep_file(t, "lhs", LHS);
+    for i in 0..2 {
+        run_sweep(
+            &file,
+            &t.join(format!("s{i}")),
+            &["--shard", &format!("{i}/2")],
+        );
+    }
+    let merge = |dirs: &[&str], out: &str| {
+        let mut cmd = partnersim();
+        cmd.arg("merge");
+        for d in dirs {
+            cmd.arg(t.join(d));
+        }
+        cmd.arg("--out").arg(t.join(out));
+        cmd.assert()
+    };
+    merge(&["s0"], "m1")
+        .code(3)
+        .stderr(predicate::str::contains("point 1 of 10 is in none"));
+    merge(&["s0", "s1", "s0"], "m2")
+        .code(3)
+        .stderr(predicate::str::contains("appears more than once"));
+    // The same sweep with another seed: a different sweep file.
+    let other = sweep_file(t, "other", &LHS.replace("seed = 3", "seed = 8"));
+    run_sweep(&other, &t.join("o1"), &["--shard", "1/2"]);
+    merge(&["s0", "o1"], "m3")
+        .code(3)
+        .stderr(predicate::str::contains("different sweep files"));
+    // Other rollouts per point.
+    run_sweep(
+        &file,
+        &t.join("r1"),
+        &["--shard", "1/2", "--rollouts", "30"],
+    );
+    merge(&["s0", "r1"], "m4")
+        .code(3)
+        .stderr(predicate::str::contains("different rollouts per point"));
+    merge(&["s0", "nowhere"], "m5").code(4);
+    // A shard computed by another partnersim version.
+    let v1 = t.join("v1");
+    std::fs::create_dir(&v1).unwrap();
+    std::fs::copy(t.join("s1/points.csv"), v1.join("points.csv")).unwrap();
+    let mut m: serde_json::Value =
+        serde_json::from_slice(&read(&t.join("s1/manifest.json"))).unwrap();
+    m["version"] = "0.0.1".into();
+    std::fs::write(v1.join("manifest.json"), m.to_string()).unwrap();
+    merge(&["s0", "v1"], "m6")
+        .code(3)
+        .stderr(predicate::str::contains("different partnersim versions"));
+    for m in ["m1", "m2", "m3", "m4", "m5", "m6"] {
+        assert!(!t.join(m).exists(), "{m} was written");
+    }
+    merge(&["s1", "s0"], "ok").success();
+    run_sweep(&file, &t.join("whole"), &[]);
+    assert_eq!(
+        read(&t.join("ok/points.csv")),
+        read(&t.join("whole/points.csv"))
+    );
+}
+
+#[test]
+fn an_existing_output_needs_resume_and_a_finished_one_is_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let file = sweep_file(t, "lhs", LHS);
+    run_sweep(&file, &t.join("out"), &[]);
+    partnersim()
+        .arg("sweep")
+        .arg(&file)
+        .arg("--out")
+        .arg(t.join("out"))
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("--resume"));
+    partnersim()
+        .arg("sweep")
+        .arg(&file)
+        .arg("--out")
+        .arg(t.join("out"))
+        .arg("--resume")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("already complete"));
+}
+
+#[test]
+fn resume_cuts_a_torn_row_and_refuses_another_sweep() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let file = sweep_file(t, "lhs", LHS);
+    run_sweep(&file, &t.join("whole"), &[]);
+    let whole = String::from_utf8(read(&t.join("whole/points.csv"))).unwrap();
+    let identity = {
+        let sweep = Sweep::load(&file, None).unwrap();
+        partnersim::sweep::run::identity_line(&sweep, Shard::ALL)
+    };
+    // An interrupted run: identity, header, four rows and half of the fifth.
+    let out = t.join("torn");
+    std::fs::create_dir(&out).unwrap();
+    let lines: Vec<&str> = whole.split_inclusive('\n').collect();
+    let mut partial = identity.clone();
+    partial.extend(lines[..5].iter().copied());
+    partial.push_str(&lines[5][..lines[5].len() / 2]);
+    std::fs::write(out.join("points.partial.csv"), &partial).unwrap();
+    run_sweep(&file, &out, &["--resume"]);
+    assert_eq!(read(&out.join("points.csv")), whole.as_bytes());
+    assert!(!out.join("points.partial.csv").exists());
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&read(&out.join("manifest.json"))).unwrap();
+    assert_eq!(manifest["resumed_points"], 4);
+
+    // Partial rows of another sweep are not continued.
+    let foreign = t.join("foreign");
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(
+        foreign.join("points.partial.csv"),
+        partial.replacen("rollouts 60", "rollouts 61", 1),
+    )
+    .unwrap();
+    partnersim()
+        .arg("sweep")
+        .arg(&file)
+        .arg("--out")
+        .arg(&foreign)
+        .arg("--resume")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("another sweep file"));
+}
+
+/// A real kill -9 in the middle of a sweep, then `--resume`: the result is the uninterrupted
+/// sweep's, byte for byte.
+#[test]
+fn a_sweep_killed_with_sigkill_resumes_without_losing_or_repeating_a_point() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let body = LHS
+        .replace("samples = 10", "samples = 60")
+        .replace("rollouts = 60", "rollouts = 600");
+    let file = sweep_file(t, "long", &body);
+    run_sweep(&file, &t.join("whole"), &["--threads", "1"]);
+    let whole = read(&t.join("whole/points.csv"));
+
+    let out = t.join("killed");
+    let partial = out.join("points.partial.csv");
+    let bin = assert_cmd::cargo::cargo_bin("partnersim");
+    let mut kills = 0;
+    // Kill it twice at different moments, then let the third run finish.
+    for wanted_rows in [3usize, 20] {
+        let mut child = std::process::Command::new(&bin)
+            .arg("sweep")
+            .arg(&file)
+            .arg("--out")
+            .arg(&out)
+            .args(["--resume", "--threads", "1"])
+            .env_remove("SLURM_ARRAY_TASK_ID")
+            .env_remove("JOB_COMPLETION_INDEX")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        loop {
+            let rows = std::fs::read_to_string(&partial)
+                .map(|s| s.matches('\n').count().saturating_sub(2))
+                .unwrap_or(0);
+            if rows >= wanted_rows {
+                break;
+            }
+            if child.try_wait().unwrap().is_some() || start.elapsed() > Duration::from_secs(120) {
+                panic!("the sweep ended before it could be killed; make it longer");
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        child.kill().unwrap(); // SIGKILL on Unix
+        child.wait().unwrap();
+        kills += 1;
+        assert!(partial.exists() && !out.join("points.csv").exists());
+    }
+    assert_eq!(kills, 2);
+    run_sweep(&file, &out, &["--resume", "--threads", "2"]);
+    assert_eq!(read(&out.join("points.csv")), whole);
+    assert_eq!(
+        read(&out.join("sensitivity.json")),
+        read(&t.join("whole/sensitivity.json"))
+    );
+}
+
+#[test]
+fn the_shipped_sweeps_validate() {
+    let dir = root().join("sweeps");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let sweep = Sweep::load(&path, None).unwrap_or_else(|e| panic!("{e}"));
+            assert!(Plan::new(&sweep).points() > 0);
+            n += 1;
+        }
+    }
+    assert!(n >= 4, "found {n} shipped sweeps");
+}
+
+#[test]
+fn a_one_parameter_grid_draws_its_charts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("hc");
+    run_sweep(
+        &root().join("sweeps/health-commitment.toml"),
+        &out,
+        &["--rollouts", "40"],
+    );
+    for f in [
+        "points.csv",
+        "sensitivity.json",
+        "manifest.json",
+        "sweep-well_established.svg",
+        "sweep-well_established.png",
+        "sweep-median_months_to_well_established.svg",
+        "sweep-folded.png",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let svg = std::fs::read_to_string(out.join("sweep-well_established.svg")).unwrap();
+    assert!(svg.contains("agencies.health.commitment_strategic"));
+    assert!(svg.contains("95% interval"));
+    let csv = std::fs::read_to_string(out.join("points.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 9);
+}
+
+#[test]
+fn the_slurm_scripts_parse_and_refuse_bad_usage() {
+    for script in [
+        "deploy/slurm/run-sweep.sh",
+        "deploy/slurm/sweep.sbatch",
+        "deploy/slurm/ci-test.sh",
+    ] {
+        let status = std::process::Command::new("bash")
+            .arg("-n")
+            .arg(root().join(script))
+            .status()
+            .unwrap();
+        assert!(status.success(), "{script} has a syntax error");
+    }
+    let run = |args: &[&str]| {
+        std::process::Command::new("bash")
+            .arg(root().join("deploy/slurm/run-sweep.sh"))
+            .args(args)
+            .env("PARTNERSIM_BIN", assert_cmd::cargo::cargo_bin("partnersim"))
+            .output()
+            .unwrap()
+    };
+    assert_eq!(run(&["only-one"]).status.code(), Some(2));
+    assert_eq!(run(&["a.toml", "out", "zero"]).status.code(), Some(2));
+    let tmp = tempfile::tempdir().unwrap();
+    let file = sweep_file(
+        tmp.path(),
+        "typo",
+        "design = \"grid\"\n[[parameter]]\npath = \"agencies.helth.alignment\"\nvalues = [0.5]\n",
+    );
+    let out = run(&[
+        file.to_str().unwrap(),
+        tmp.path().join("out").to_str().unwrap(),
+        "3",
+    ]);
+    // A bad sweep file is refused before anything is submitted to Slurm.
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("agencies.health.alignment"));
+}
