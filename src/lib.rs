@@ -13,6 +13,21 @@
 //!    not at all, with its manifest.
 //!
 //! The `partnersim` binary is a thin CLI over [`cli::run`].
+//!
+//! The same pipeline from Rust:
+//!
+//! ```
+//! use partnersim::{engine, RunConfig, Scenario, Setup, Summary};
+//!
+//! let scenario = Scenario::from_file("scenarios/reference.toml".as_ref())?;
+//! let setup = Setup::new(&scenario);
+//! let aggregate = engine::run(&setup, &RunConfig::new(200, 42, 1), &|_| {});
+//! let summary = Summary::new(&scenario.name, scenario.model.key(), 42, &aggregate);
+//! assert_eq!(summary.rollouts, 200);
+//! let share = summary.well_established;
+//! assert!(share.ci_low <= share.share && share.share <= share.ci_high);
+//! # Ok::<(), partnersim::scenario::ScenarioError>(())
+//! ```
 
 pub mod cli;
 pub mod compare;
