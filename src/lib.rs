@@ -23,6 +23,7 @@ pub mod output;
 pub mod plot;
 pub mod scenario;
 pub mod stats;
+pub mod study;
 pub mod trace;
 
 pub use engine::{RunConfig, run};

@@ -9,6 +9,7 @@ use crate::stats::Summary;
 mod challenges;
 mod established;
 mod stages;
+pub mod study;
 mod style;
 
 /// Why a chart could not be drawn or written.

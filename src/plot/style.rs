@@ -280,6 +280,10 @@ pub fn legend_column_width<DB: DrawingBackend>(
 pub trait Chart {
     /// File stem, also the chart name in errors.
     const NAME: &'static str;
+    /// Size in pixels (SVG user units and PNG pixels alike).
+    fn size(&self) -> (u32, u32) {
+        SIZE
+    }
     /// Draws the whole chart on `root`, already filled white.
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>;
 }
@@ -294,7 +298,7 @@ pub fn render<C: Chart>(dir: &Path, chart: &C) -> Result<(), PlotError> {
 
     let svg_path = dir.join(format!("{}.svg", C::NAME));
     {
-        let root = SVGBackend::new(&svg_path, SIZE).into_drawing_area();
+        let root = SVGBackend::new(&svg_path, chart.size()).into_drawing_area();
         root.fill(&WHITE).map_err(|e| fail("svg", msg(e)))?;
         chart.draw(&root).map_err(|m| fail("svg", m))?;
         root.present()
@@ -303,7 +307,7 @@ pub fn render<C: Chart>(dir: &Path, chart: &C) -> Result<(), PlotError> {
 
     let png_path = dir.join(format!("{}.png", C::NAME));
     {
-        let root = BitMapBackend::new(&png_path, SIZE).into_drawing_area();
+        let root = BitMapBackend::new(&png_path, chart.size()).into_drawing_area();
         root.fill(&WHITE).map_err(|e| fail("png", msg(e)))?;
         chart.draw(&root).map_err(|m| fail("png", m))?;
         root.present()
