@@ -94,7 +94,7 @@ pub struct StudyOptions {
     /// Youngest age at the visit, months since the idea (default 24).
     #[arg(long)]
     pub age_min: Option<u32>,
-    /// Oldest age at the visit, months since the idea (default 96).
+    /// Oldest age at the visit, months since the idea (default 72).
     #[arg(long)]
     pub age_max: Option<u32>,
     /// Keep each scenario's own agencies instead of giving the sample NFER's agency mix.
@@ -161,7 +161,7 @@ pub struct CalibrateArgs {
     #[command(flatten)]
     pub study: StudyOptions,
     /// Most studies to run, each one evaluation of the objective.
-    #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
     pub budget: u64,
     /// Output directory (default: output/calibration).
     #[arg(long)]

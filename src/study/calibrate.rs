@@ -36,6 +36,8 @@ pub struct Knob {
     pub max: f64,
     /// First step; halved twice at most.
     pub step: f64,
+    /// The parameter is a whole number (months, counts): values are rounded.
+    pub integer: bool,
 }
 
 /// The parameters calibration searches, with their pre-calibration defaults as starting points
@@ -44,51 +46,58 @@ pub const KNOBS: &[Knob] = &[
     Knob {
         path: "challenges.fiscal.rate",
         start: 0.08,
-        min: 0.01,
+        min: 0.005,
         max: 0.5,
         step: 0.04,
+        integer: false,
     },
     Knob {
         path: "challenges.roles.rate",
         start: 0.1,
-        min: 0.01,
+        min: 0.005,
         max: 0.5,
         step: 0.04,
+        integer: false,
     },
     Knob {
         path: "challenges.competing_priorities.rate",
         start: 0.15,
-        min: 0.01,
+        min: 0.005,
         max: 0.5,
         step: 0.04,
+        integer: false,
     },
     Knob {
         path: "challenges.non_fiscal_resources.rate",
         start: 0.1,
-        min: 0.01,
+        min: 0.005,
         max: 0.5,
         step: 0.04,
+        integer: false,
     },
     Knob {
         path: "challenges.communication.rate",
         start: 0.06,
-        min: 0.01,
+        min: 0.005,
         max: 0.5,
         step: 0.04,
+        integer: false,
     },
     Knob {
         path: "challenges.cultures.rate",
         start: 0.05,
         min: 0.005,
         max: 0.5,
-        step: 0.02,
+        step: 0.04,
+        integer: false,
     },
     Knob {
         path: "challenges.management.rate",
         start: 0.05,
         min: 0.005,
         max: 0.5,
-        step: 0.02,
+        step: 0.04,
+        integer: false,
     },
     Knob {
         path: "challenges.issue_gain",
@@ -96,20 +105,31 @@ pub const KNOBS: &[Knob] = &[
         min: 0.1,
         max: 5.0,
         step: 0.5,
+        integer: false,
+    },
+    Knob {
+        path: "progress.criteria_issues",
+        start: 0.3,
+        min: 0.05,
+        max: 0.5,
+        step: 0.05,
+        integer: false,
     },
     Knob {
         path: "progress.stage_rate[3]",
         start: 0.15,
-        min: 0.02,
+        min: 0.05,
         max: 0.5,
         step: 0.04,
+        integer: false,
     },
     Knob {
         path: "progress.stage_rate[4]",
         start: 0.1,
-        min: 0.02,
-        max: 0.5,
+        min: 0.05,
+        max: 0.3,
         step: 0.04,
+        integer: false,
     },
     Knob {
         path: "progress.criteria_commitment",
@@ -117,33 +137,53 @@ pub const KNOBS: &[Knob] = &[
         min: 0.3,
         max: 0.8,
         step: 0.05,
+        integer: false,
     },
     Knob {
         path: "progress.established_months",
         start: 24.0,
-        min: 6.0,
-        max: 60.0,
-        step: 8.0,
+        min: 12.0,
+        max: 36.0,
+        step: 6.0,
+        integer: true,
     },
     Knob {
         path: "progress.range_months",
         start: 18.0,
-        min: 6.0,
-        max: 60.0,
-        step: 8.0,
+        min: 12.0,
+        max: 36.0,
+        step: 6.0,
+        integer: true,
+    },
+    Knob {
+        path: "progress.factor_weights[0]",
+        start: 81.0 / 21.0,
+        min: 1.5,
+        max: 8.0,
+        step: 0.5,
+        integer: false,
+    },
+    Knob {
+        path: "progress.factor_weights[3]",
+        start: 35.0 / 21.0,
+        min: 0.5,
+        max: 5.0,
+        step: 0.5,
+        integer: false,
     },
     Knob {
         path: "interaction.communication_contact_need",
         start: 2.0,
-        min: 0.25,
+        min: 0.5,
         max: 8.0,
         step: 0.5,
+        integer: false,
     },
 ];
 
 fn bad_path(path: &str) -> StudyError {
     StudyError::Design(format!(
-        "calibration parameter {path:?} is not a number under [params]"
+        "parameter {path:?} is not a number under [params]; see `partnersim check` for the paths"
     ))
 }
 
@@ -280,9 +320,14 @@ pub struct Calibration {
     pub steps: Vec<Step>,
 }
 
-/// Rounds a value to the grid the search moves on (1e-4), so that printed values are exact.
-fn tidy(x: f64) -> f64 {
-    (x * 1e4).round() / 1e4
+/// Rounds a value to the grid the search moves on (whole numbers for integer knobs, else
+/// 1e-4), so that printed values are exact.
+fn tidy(x: f64, integer: bool) -> f64 {
+    if integer {
+        x.round()
+    } else {
+        (x * 1e4).round() / 1e4
+    }
 }
 
 /// Runs the coordinate search from each knob's `start`, at most `budget` studies.
@@ -329,7 +374,10 @@ pub fn calibrate(
                     break 'search Stop::Budget;
                 }
                 let mut y = x.clone();
-                y[i] = tidy((x[i] + dir * step[i]).clamp(knobs[i].min, knobs[i].max));
+                y[i] = tidy(
+                    (x[i] + dir * step[i]).clamp(knobs[i].min, knobs[i].max),
+                    knobs[i].integer,
+                );
                 if y[i] == x[i] {
                     continue;
                 }
@@ -388,11 +436,12 @@ pub fn overlay_toml(c: &Calibration) -> String {
         let (section, key) = keys.split_at(keys.len() - 1);
         let section = format!("params.{}", section.join("."));
         let line = match index {
-            Some(i) => {
-                let whole = get_array(&params, &keys).unwrap_or_default();
-                let _ = i;
-                format!("{} = {:?}", key[0], whole)
-            }
+            Some(_) => format!(
+                "{} = {:?}",
+                key[0],
+                get_array(&params, &keys).unwrap_or_default()
+            ),
+            None if k.integer => format!("{} = {}", key[0], x.round()),
             None => format!("{} = {}", key[0], fmt_value(*x)),
         };
         match sections.iter_mut().find(|(s, _)| *s == section) {
@@ -417,6 +466,8 @@ pub fn overlay_toml(c: &Calibration) -> String {
 fn fmt_value(x: f64) -> String {
     if x.fract() == 0.0 {
         format!("{x:.1}")
+    } else if (x - tidy(x, false)).abs() > 1e-12 {
+        format!("{x:.4}")
     } else {
         format!("{x}")
     }

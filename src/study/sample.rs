@@ -40,7 +40,7 @@ pub struct Design {
     /// between the early 1990s and 1999 and visited in 2000–01 (case studies: formed 1992, after
     /// the 1996 reorganisation, in 1999; "about 3 years running", "about two years on").
     pub age_min_months: u32,
-    /// Oldest age at the visit, months since the idea.
+    /// Oldest age at the visit, months since the idea: the model's horizon (MODEL.md §2).
     pub age_max_months: u32,
     /// Rollouts tried per initiative before giving up on finding one that delivers.
     pub max_attempts: u32,
@@ -59,7 +59,7 @@ impl Default for Design {
             agency_mix: true,
             interviews: 139,
             age_min_months: 24,
-            age_max_months: 96,
+            age_max_months: 72,
             max_attempts: 500,
             heterogeneity: 0.1,
         }
