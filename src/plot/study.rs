@@ -120,7 +120,8 @@ impl StudyChart<'_> {
             .filter(|f| f.id.split('.').next() == Some(table))
             .map(|f| self.pct(f, f.p95).max(self.pct(f, f.published)))
             .fold(0.0, f64::max);
-        let x_max = ((top / 10.0).ceil() * 10.0).clamp(20.0, 100.0);
+        // A little room past the largest value so that a dot on it is not cut by the frame.
+        let x_max = (((top + 3.0) / 10.0).ceil() * 10.0).clamp(20.0, 100.0);
 
         let label_style = text_style(LABEL_SIZE, &style::TEXT);
         let label_w = (w as f64 * 0.46) as u32;
