@@ -11,12 +11,13 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::compare::{self, Comparison};
 use crate::engine::{self, Pairing, RunConfig};
 use crate::manifest::{self, CompareManifest, ComparedScenario, Manifest};
-use crate::model::Setup;
+use crate::model::{ModelKind, Setup};
 use crate::output::{OutputError, Staging};
 use crate::plot::PlotError;
 use crate::report::{self, Provenance};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::stats::Summary;
+use crate::study::{self, Design, Frame, Observation, Published, StudyConfig, StudyError};
 use crate::sweep::{self, Shard, ShardSource, Sweep, SweepError};
 use crate::trace::TraceFormat;
 use crate::{export, plot};
@@ -78,6 +79,66 @@ pub enum Command {
     /// Merge the result directories of a sharded sweep into one, checking every point is there
     /// exactly once.
     Merge(MergeArgs),
+    /// Run the virtual NFER study: visit 30 simulated initiatives, interview 139 people, tabulate
+    /// as the report did, repeat, and compare with the published figures.
+    Study(StudyArgs),
+    /// Search model parameters so that the virtual study fits the published figures; prints the
+    /// best values, which are the shipped defaults (docs/calibration.md).
+    Calibrate(CalibrateArgs),
+}
+
+/// Options shared by `study` and `calibrate`: which scenarios, how many studies, which seed.
+#[derive(Debug, Args)]
+pub struct StudyOptions {
+    /// Replications of the whole study.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..))]
+    pub replications: u32,
+    /// Master seed; replication r draws from streams derived from (seed, r).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// One scenario per model of activity (default: scenarios/<model>.toml for the five models).
+    #[arg(long, num_args = 1..)]
+    pub scenarios: Vec<PathBuf>,
+    /// Worker threads (0 = one per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Youngest age at the visit, months since the idea (default 24).
+    #[arg(long)]
+    pub age_min: Option<u32>,
+    /// Oldest age at the visit, months since the idea (default 72).
+    #[arg(long)]
+    pub age_max: Option<u32>,
+    /// Keep each scenario's own agencies instead of giving the sample NFER's agency mix.
+    #[arg(long)]
+    pub scenario_agencies: bool,
+    /// Change a parameter's default for this study, e.g. `--set challenges.issue_gain=1.5`
+    /// (a path under [params]; scenarios that set the parameter themselves keep their value).
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = parse_setting)]
+    pub set: Vec<(String, f64)>,
+}
+
+fn parse_setting(s: &str) -> Result<(String, f64), String> {
+    let (path, value) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected PATH=VALUE, got {s:?}"))?;
+    let value: f64 = value
+        .trim()
+        .parse()
+        .map_err(|_| format!("{:?} is not a number", value.trim()))?;
+    Ok((path.trim().to_string(), value))
+}
+
+/// Options of `partnersim study`.
+#[derive(Debug, Args)]
+pub struct StudyArgs {
+    #[command(flatten)]
+    pub study: StudyOptions,
+    /// Output directory (default: output/study).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace the output directory if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Options of `partnersim sweep`.
@@ -172,6 +233,22 @@ pub struct CompareArgs {
     pub force: bool,
 }
 
+/// Options of `partnersim calibrate`.
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    #[command(flatten)]
+    pub study: StudyOptions,
+    /// Most studies to run, each one evaluation of the objective.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub budget: u64,
+    /// Output directory (default: output/calibration).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace the output directory if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
 /// Everything that can stop a command, each with its exit code.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -182,6 +259,8 @@ pub enum CliError {
     #[error(transparent)]
     Plot(#[from] PlotError),
     #[error(transparent)]
+    Study(#[from] StudyError),
+    #[error(transparent)]
     Sweep(#[from] SweepError),
 }
 
@@ -190,7 +269,7 @@ impl CliError {
     pub fn exit_code(&self) -> i32 {
         match self {
             CliError::Scenario(e) if e.is_missing_file() => exit::MISSING_FILE,
-            CliError::Scenario(_) => exit::INVALID_INPUT,
+            CliError::Scenario(_) | CliError::Study(_) => exit::INVALID_INPUT,
             CliError::Output(_) | CliError::Plot(_) => exit::OUTPUT,
             CliError::Sweep(e) if e.is_missing_file() => exit::MISSING_FILE,
             CliError::Sweep(e) if e.is_output() => exit::OUTPUT,
@@ -222,6 +301,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             emit(&text);
             Ok(())
         }
+        Command::Study(args) => run_study(&args),
+        Command::Calibrate(args) => run_calibrate(&args),
         Command::Sweep(args) => run_sweep(&args),
         Command::Merge(args) => {
             let merged = sweep::merge(&args.dirs, &args.out, &command_line())?;
@@ -366,6 +447,79 @@ impl SweepProgress {
             bar.finish_and_clear();
         }
     }
+}
+
+/// The study's frame from the command line: the scenarios (default: the five shipped model
+/// scenarios) and the design with any overrides, checked before any compute.
+pub fn study_frame(o: &StudyOptions) -> Result<Frame, CliError> {
+    let files: Vec<PathBuf> = if o.scenarios.is_empty() {
+        ModelKind::ALL
+            .iter()
+            .map(|m| Path::new("scenarios").join(format!("{}.toml", m.key())))
+            .collect()
+    } else {
+        o.scenarios.clone()
+    };
+    let scenarios = files
+        .iter()
+        .map(|f| Scenario::from_file(f))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut design = Design::default();
+    if let Some(a) = o.age_min {
+        design.age_min_months = a;
+    }
+    if let Some(a) = o.age_max {
+        design.age_max_months = a;
+    }
+    design.agency_mix = !o.scenario_agencies;
+    let frame = Frame::new(design, scenarios)?;
+    if o.set.is_empty() {
+        return Ok(frame);
+    }
+    let values: Vec<(&str, f64)> = o.set.iter().map(|(p, v)| (p.as_str(), *v)).collect();
+    Ok(study::calibrate::with_defaults(&frame, &values)?)
+}
+
+fn study_config(o: &StudyOptions) -> StudyConfig {
+    StudyConfig {
+        replications: o.replications,
+        seed: o.seed,
+        threads: if o.threads == 0 {
+            rayon::current_num_threads()
+        } else {
+            o.threads
+        },
+    }
+}
+
+fn run_study(args: &StudyArgs) -> Result<(), CliError> {
+    let frame = study_frame(&args.study)?;
+    let target = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join("study"));
+    let staging = Staging::begin(&target, args.force)?;
+    let config = study_config(&args.study);
+    let published = Published::nfer2002();
+    let obs = Observation::default();
+    let bar = progress_bar_for(config.replications as u64, "studies");
+    let outcome = study::run(&frame, &obs, published, &config, &|n| bar.inc(n))?;
+    bar.finish_and_clear();
+    let report = study::Report::new(&outcome, &frame, &obs, published, &config);
+    staging.write("study.json", report.to_json())?;
+    plot::study::write(
+        staging.dir(),
+        &outcome,
+        frame.design.initiatives() as f64,
+        frame.design.interviews as f64,
+    )?;
+    let dir = staging.commit()?;
+    emit(&format!(
+        "{}  results: {}\n",
+        study::verdict_text(&outcome, &config),
+        dir.display()
+    ));
+    Ok(())
 }
 
 /// Loads a scenario with command-line overrides merged over it (STYLE habit 4: one merge).
@@ -553,6 +707,52 @@ pub fn compare_headline(c: &Comparison, dir: &Path) -> String {
     text
 }
 
+fn run_calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
+    use study::calibrate::{self, KNOBS};
+    let frame = study_frame(&args.study)?;
+    let target = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join("calibration"));
+    let staging = Staging::begin(&target, args.force)?;
+    let config = study_config(&args.study);
+    let published = Published::nfer2002();
+    let obs = Observation::default();
+    let quiet = !std::io::stderr().is_terminal();
+    let mut report = |step: &calibrate::Step| {
+        if step.accepted && !quiet {
+            eprintln!(
+                "evaluation {:>4}: objective {:.3} ({} outside, Spearman 6.1 {:.2}, 7.1 {:.2})",
+                step.evaluation,
+                step.score.objective,
+                step.score.outside,
+                step.score.rank_agreement.table_6_1,
+                step.score.rank_agreement.table_7_1
+            );
+        }
+    };
+    let result = calibrate::calibrate(
+        &frame,
+        &obs,
+        published,
+        &config,
+        KNOBS,
+        args.budget as usize,
+        &mut report,
+    )?;
+    let mut json = serde_json::to_string_pretty(&result).expect("a calibration serialises");
+    json.push('\n');
+    staging.write("calibration.json", json)?;
+    staging.write("calibrated.toml", calibrate::overlay_toml(&result))?;
+    let dir = staging.commit()?;
+    emit(&format!(
+        "{}  results: {}\n",
+        calibrate::summary_text(&result, &config),
+        dir.display()
+    ));
+    Ok(())
+}
+
 /// Writes to stdout, ignoring a closed pipe (`partnersim trace … | head` is normal use).
 fn emit(text: &str) {
     use std::io::Write;
@@ -581,14 +781,19 @@ pub fn headline(s: &Summary, dir: &Path) -> String {
 }
 
 fn progress_bar(total: u64) -> ProgressBar {
+    progress_bar_for(total, "rollouts")
+}
+
+/// A progress bar with ETA on stderr counting `what`; hidden when stderr is not a terminal.
+fn progress_bar_for(total: u64, what: &str) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
     bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} rollouts (ETA {eta})",
-        )
+        ProgressStyle::with_template(&format!(
+            "{{spinner}} [{{elapsed_precise}}] {{bar:40}} {{pos}}/{{len}} {what} (ETA {{eta}})"
+        ))
         .expect("a valid progress template"),
     );
     bar

@@ -11,6 +11,9 @@
 //! 4. [`stats::Summary`] turns counts into shares with Wilson intervals.
 //! 5. [`export`] and [`plot`] write files; [`output`] makes a result directory appear whole or
 //!    not at all, with its manifest.
+//! 6. [`study`] observes simulated initiatives the way NFER observed real ones (the virtual
+//!    study of MODEL.md §7), compares the result with the published figures, and calibrates the
+//!    defaults against them.
 //!
 //! The `partnersim` binary is a thin CLI over [`cli::run`].
 //!
@@ -40,6 +43,7 @@ pub mod plot;
 pub mod report;
 pub mod scenario;
 pub mod stats;
+pub mod study;
 pub mod sweep;
 pub mod trace;
 

@@ -20,6 +20,7 @@ pub mod state;
 pub use draw::Streams;
 pub use kinds::*;
 pub use observe::{Event, Observer};
+pub use progress::criteria;
 pub use setup::Setup;
 pub use state::State;
 

@@ -10,6 +10,7 @@ mod challenges;
 mod compare;
 mod established;
 mod stages;
+pub mod study;
 pub mod style;
 pub mod sweep;
 

@@ -342,12 +342,12 @@ pub fn draw_legend_wrapped<DB: DrawingBackend>(
 pub trait Chart {
     /// File stem, also the chart name in errors.
     const NAME: &'static str;
-    /// Draws the whole chart on `root`, already filled white.
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>;
-    /// Size in pixels; most charts use [`SIZE`].
+    /// Size in pixels (SVG user units and PNG pixels alike).
     fn size(&self) -> (u32, u32) {
         SIZE
     }
+    /// Draws the whole chart on `root`, already filled white.
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>;
 }
 
 /// `chart` as SVG text, for inlining into an HTML report.

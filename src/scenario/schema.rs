@@ -428,7 +428,8 @@ impl Default for InteractionParams {
             contact_noise: 1.0,
             coordinator_absent_factor: 0.3,
             outside_council_factor: 0.5,
-            communication_contact_need: 2.0,
+            // Set by calibration (docs/calibration.md).
+            communication_contact_need: 1.625,
             dispersion_penalty: 0.4,
             no_protocol_penalty: 0.15,
         }
@@ -547,14 +548,15 @@ pub struct ChallengeParams {
 impl Default for ChallengeParams {
     fn default() -> Self {
         ChallengeParams {
+            // Onset rates and issue_gain set by calibration (docs/calibration.md).
             fiscal: ChallengeKindParams::new(0.08, 0.15, 0.25),
-            roles: ChallengeKindParams::new(0.1, 0.1, 0.3),
-            competing_priorities: ChallengeKindParams::new(0.15, 0.1, 0.25),
+            roles: ChallengeKindParams::new(0.19, 0.1, 0.3),
+            competing_priorities: ChallengeKindParams::new(0.16, 0.1, 0.25),
             non_fiscal_resources: ChallengeKindParams::new(0.1, 0.1, 0.35),
-            communication: ChallengeKindParams::new(0.06, 0.1, 0.35),
-            cultures: ChallengeKindParams::new(0.05, 0.1, 0.3),
-            management: ChallengeKindParams::new(0.05, 0.1, 0.35),
-            issue_gain: 0.5,
+            communication: ChallengeKindParams::new(0.04, 0.1, 0.35),
+            cultures: ChallengeKindParams::new(0.04, 0.1, 0.3),
+            management: ChallengeKindParams::new(0.01, 0.1, 0.35),
+            issue_gain: 2.1,
             issue_decay: 0.03,
             resolution_weights: [0.3, 0.2, 0.2, 0.3],
             fiscal_conflict: 0.4,
@@ -590,7 +592,8 @@ impl ChallengeParams {
 #[serde(default, deny_unknown_fields)]
 pub struct ProgressParams {
     /// Weights of the nine key factors in readiness, in Table 7.1 order; the defaults are the
-    /// table's interviewee counts (81, 45, 35, 35, 32, 25, 24, 24, 21) divided by 21.
+    /// table's interviewee counts (81, 45, 35, 35, 32, 25, 24, 24, 21) divided by 21, except
+    /// commitment and communication, set by calibration (docs/calibration.md).
     pub factor_weights: [f64; 9],
     /// Share of the commitment factor given by the weakest agency ("a brick wall").
     pub weakest_agency_weight: f64,
@@ -639,10 +642,16 @@ pub struct ProgressParams {
 impl Default for ProgressParams {
     fn default() -> Self {
         let counts = [81.0, 45.0, 35.0, 35.0, 32.0, 25.0, 24.0, 24.0, 21.0];
+        let mut factor_weights = counts.map(|c: f64| c / 21.0);
+        // Set by calibration (docs/calibration.md), as are the stage rates of starting to deliver
+        // and developing, criteria_commitment, criteria_issues, established_months and
+        // range_months.
+        factor_weights[0] = 5.4821;
+        factor_weights[3] = 2.4167;
         ProgressParams {
-            factor_weights: counts.map(|c: f64| c / 21.0),
+            factor_weights,
             weakest_agency_weight: 0.6,
-            stage_rate: [0.5, 0.25, 0.2, 0.15, 0.1],
+            stage_rate: [0.5, 0.25, 0.2, 0.11, 0.06],
             steering_commitment: 0.35,
             aims_commitment: 0.4,
             aims_floor: 0.3,
@@ -650,10 +659,10 @@ impl Default for ProgressParams {
             min_delivering_months: 6,
             review_after: 12,
             review_rate: 0.08,
-            established_months: 24,
-            criteria_commitment: 0.5,
-            criteria_issues: 0.3,
-            range_months: 18,
+            established_months: 36,
+            criteria_commitment: 0.5875,
+            criteria_issues: 0.1,
+            range_months: 35,
             permanent_tenure: 12,
             criteria_required: 5,
             key_loss_progress: 0.3,

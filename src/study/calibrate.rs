@@ -1,0 +1,560 @@
+//! Calibration of the model's defaults against the published figures (`docs/calibration.md`).
+//!
+//! A deterministic coordinate search (compass search; Kolda, Lewis and Torczon 2003) over a few
+//! named model parameters. Each evaluation runs the whole virtual study with the same seed and
+//! replications (common random numbers: every candidate sees the same rollout, age, allocation
+//! and answer draws), so that differences between candidates are the parameters' doing. The
+//! objective, to minimise, is
+//!
+//! ```text
+//! outside + 10 · Σ_{t ∈ {6.1, 7.1}} max(0, 0.8 − ρ_t) + 0.1 · mean_i min(z_i², 9)
+//! ```
+//!
+//! where `outside` counts the outcome figures whose published value lies outside the simulated
+//! 90% band, `ρ_t` is Spearman's rank correlation between the published and simulated mean counts
+//! of Table t, and `z_i = (published − simulated mean) / max(sd, 1)` over the outcome figures, a
+//! bounded tie-breaker that rewards moving toward figures before they cross into their band.
+//! Only model parameters are searched; the observation model and the tabulation are fixed.
+
+use serde::Serialize;
+
+use crate::scenario::Params;
+
+use super::compare::RankAgreement;
+use super::data::Published;
+use super::{Frame, Observation, StudyConfig, StudyError, StudyOutcome};
+
+/// One searched parameter: its path in `[params]`, where the search starts, its range and its
+/// initial step.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Knob {
+    /// Dotted path under `[params]`, with `[i]` for an array element.
+    pub path: &'static str,
+    /// Starting value: the default before calibration.
+    pub start: f64,
+    pub min: f64,
+    pub max: f64,
+    /// First step; halved twice at most.
+    pub step: f64,
+    /// The parameter is a whole number (months, counts): values are rounded.
+    pub integer: bool,
+}
+
+/// The parameters calibration searches, with their pre-calibration defaults as starting points
+/// (docs/calibration.md argues each range).
+pub const KNOBS: &[Knob] = &[
+    Knob {
+        path: "challenges.fiscal.rate",
+        start: 0.08,
+        min: 0.005,
+        max: 0.5,
+        step: 0.04,
+        integer: false,
+    },
+    Knob {
+        path: "challenges.roles.rate",
+        start: 0.1,
+        min: 0.005,
+        max: 0.5,
+        step: 0.04,
+        integer: false,
+    },
+    Knob {
+        path: "challenges.competing_priorities.rate",
+        start: 0.15,
+        min: 0.005,
+        max: 0.5,
+        step: 0.04,
+        integer: false,
+    },
+    Knob {
+        path: "challenges.non_fiscal_resources.rate",
+        start: 0.1,
+        min: 0.005,
+        max: 0.5,
+        step: 0.04,
+        integer: false,
+    },
+    Knob {
+        path: "challenges.communication.rate",
+        start: 0.06,
+        min: 0.005,
+        max: 0.5,
+        step: 0.04,
+        integer: false,
+    },
+    Knob {
+        path: "challenges.cultures.rate",
+        start: 0.05,
+        min: 0.005,
+        max: 0.5,
+        step: 0.04,
+        integer: false,
+    },
+    Knob {
+        path: "challenges.management.rate",
+        start: 0.05,
+        min: 0.005,
+        max: 0.5,
+        step: 0.04,
+        integer: false,
+    },
+    Knob {
+        path: "challenges.issue_gain",
+        start: 0.5,
+        min: 0.1,
+        max: 5.0,
+        step: 0.5,
+        integer: false,
+    },
+    Knob {
+        path: "progress.criteria_issues",
+        start: 0.3,
+        min: 0.05,
+        max: 0.5,
+        step: 0.05,
+        integer: false,
+    },
+    Knob {
+        path: "progress.stage_rate[3]",
+        start: 0.15,
+        min: 0.05,
+        max: 0.5,
+        step: 0.04,
+        integer: false,
+    },
+    Knob {
+        path: "progress.stage_rate[4]",
+        start: 0.1,
+        min: 0.05,
+        max: 0.3,
+        step: 0.04,
+        integer: false,
+    },
+    Knob {
+        path: "progress.criteria_commitment",
+        start: 0.5,
+        min: 0.3,
+        max: 0.8,
+        step: 0.05,
+        integer: false,
+    },
+    Knob {
+        path: "progress.established_months",
+        start: 24.0,
+        min: 12.0,
+        max: 36.0,
+        step: 6.0,
+        integer: true,
+    },
+    Knob {
+        path: "progress.range_months",
+        start: 18.0,
+        min: 12.0,
+        max: 36.0,
+        step: 6.0,
+        integer: true,
+    },
+    Knob {
+        path: "progress.factor_weights[0]",
+        start: 81.0 / 21.0,
+        min: 1.5,
+        max: 8.0,
+        step: 0.5,
+        integer: false,
+    },
+    Knob {
+        path: "progress.factor_weights[3]",
+        start: 35.0 / 21.0,
+        min: 0.5,
+        max: 5.0,
+        step: 0.5,
+        integer: false,
+    },
+    Knob {
+        path: "interaction.communication_contact_need",
+        start: 2.0,
+        min: 0.5,
+        max: 8.0,
+        step: 0.5,
+        integer: false,
+    },
+];
+
+fn bad_path(path: &str) -> StudyError {
+    StudyError::Design(format!(
+        "parameter {path:?} is not a number under [params]; see `partnersim check` for the paths"
+    ))
+}
+
+/// Splits `a.b[3]` into keys and an optional final index.
+fn split(path: &str) -> (Vec<&str>, Option<usize>) {
+    let (keys, index) = match path.split_once('[') {
+        Some((k, rest)) => (k, rest.trim_end_matches(']').parse().ok()),
+        None => (path, None),
+    };
+    (keys.split('.').collect(), index)
+}
+
+/// The value of the parameter at `path`.
+pub fn get(params: &Params, path: &str) -> Result<f64, StudyError> {
+    let value = toml::Value::try_from(params).map_err(|_| bad_path(path))?;
+    let (keys, index) = split(path);
+    let mut v = &value;
+    for k in keys {
+        v = v.get(k).ok_or_else(|| bad_path(path))?;
+    }
+    if let Some(i) = index {
+        v = v.get(i).ok_or_else(|| bad_path(path))?;
+    }
+    match v {
+        toml::Value::Float(x) => Ok(*x),
+        toml::Value::Integer(x) => Ok(*x as f64),
+        _ => Err(bad_path(path)),
+    }
+}
+
+/// Sets the parameter at `path` (integers are rounded).
+pub fn set(params: &mut Params, path: &str, x: f64) -> Result<(), StudyError> {
+    let mut value = toml::Value::try_from(&*params).map_err(|_| bad_path(path))?;
+    let (keys, index) = split(path);
+    let mut v = &mut value;
+    for k in keys {
+        v = v.get_mut(k).ok_or_else(|| bad_path(path))?;
+    }
+    if let Some(i) = index {
+        v = v.get_mut(i).ok_or_else(|| bad_path(path))?;
+    }
+    *v = match v {
+        toml::Value::Float(_) => toml::Value::Float(x),
+        toml::Value::Integer(_) => toml::Value::Integer(x.round() as i64),
+        _ => return Err(bad_path(path)),
+    };
+    *params = value.try_into().map_err(|_| bad_path(path))?;
+    Ok(())
+}
+
+/// The frame with `values` as the defaults of their parameters: a scenario that sets a
+/// parameter to something other than the schema's default keeps its own value, as it would if
+/// the default changed.
+pub fn with_defaults(frame: &Frame, values: &[(&str, f64)]) -> Result<Frame, StudyError> {
+    let defaults = Params::default();
+    let mut current = Vec::with_capacity(values.len());
+    for (path, _) in values {
+        current.push(get(&defaults, path)?);
+    }
+    frame.with_params(|p| {
+        for ((path, x), d) in values.iter().zip(&current) {
+            if get(p, path).expect("checked path") == *d {
+                set(p, path, *x).expect("checked path");
+            }
+        }
+    })
+}
+
+/// The objective and its parts.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Score {
+    pub objective: f64,
+    /// Outcome figures outside their band.
+    pub outside: usize,
+    pub outcome_figures: usize,
+    pub rank_agreement: RankAgreement,
+    /// Mean of min(z², 9) over outcome figures.
+    pub misfit: f64,
+}
+
+/// Scores a finished study (see the module documentation).
+pub fn score(outcome: &StudyOutcome) -> Score {
+    let outcome_figures: Vec<_> = outcome.figures.iter().filter(|f| !f.design).collect();
+    let outside = outcome_figures.iter().filter(|f| !f.inside).count();
+    let misfit = outcome_figures
+        .iter()
+        .map(|f| {
+            ((f.published - f.simulated_mean) / f.sd.max(1.0))
+                .powi(2)
+                .min(9.0)
+        })
+        .sum::<f64>()
+        / outcome_figures.len().max(1) as f64;
+    let r = outcome.rank_agreement;
+    let shortfall = (0.8 - r.table_6_1).max(0.0) + (0.8 - r.table_7_1).max(0.0);
+    Score {
+        objective: outside as f64 + 10.0 * shortfall + 0.1 * misfit,
+        outside,
+        outcome_figures: outcome_figures.len(),
+        rank_agreement: r,
+        misfit,
+    }
+}
+
+/// One evaluation of the search.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    pub evaluation: usize,
+    pub values: Vec<f64>,
+    pub score: Score,
+    /// Became the best point so far.
+    pub accepted: bool,
+}
+
+/// Why the search stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stop {
+    /// No step of the smallest size improved any parameter.
+    Converged,
+    /// The evaluation budget ran out.
+    Budget,
+}
+
+/// The result of a search.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Calibration {
+    pub knobs: Vec<Knob>,
+    pub best: Vec<f64>,
+    pub best_score: Score,
+    pub start_score: Score,
+    pub evaluations: usize,
+    pub stop: Stop,
+    pub steps: Vec<Step>,
+}
+
+/// Rounds a value to the grid the search moves on (whole numbers for integer knobs, else
+/// 1e-4), so that printed values are exact.
+fn tidy(x: f64, integer: bool) -> f64 {
+    if integer {
+        x.round()
+    } else {
+        (x * 1e4).round() / 1e4
+    }
+}
+
+/// Runs the coordinate search from each knob's `start`, at most `budget` studies.
+pub fn calibrate(
+    frame: &Frame,
+    obs: &Observation,
+    published: &Published,
+    config: &StudyConfig,
+    knobs: &[Knob],
+    budget: usize,
+    report: &mut dyn FnMut(&Step),
+) -> Result<Calibration, StudyError> {
+    let mut evaluations = 0;
+    let mut steps_log = Vec::new();
+    let evaluate = |x: &[f64]| -> Result<Score, StudyError> {
+        let values: Vec<(&str, f64)> = knobs
+            .iter()
+            .map(|k| k.path)
+            .zip(x.iter().copied())
+            .collect();
+        let f = with_defaults(frame, &values)?;
+        let outcome = super::run(&f, obs, published, config, &|_| {})?;
+        Ok(score(&outcome))
+    };
+    let mut x: Vec<f64> = knobs.iter().map(|k| k.start).collect();
+    let start_score = evaluate(&x)?;
+    evaluations += 1;
+    let mut best = start_score;
+    let first = Step {
+        evaluation: evaluations,
+        values: x.clone(),
+        score: best,
+        accepted: true,
+    };
+    report(&first);
+    steps_log.push(first);
+    let mut step: Vec<f64> = knobs.iter().map(|k| k.step).collect();
+    let mut halvings = 0;
+    let stop = 'search: loop {
+        let mut improved = false;
+        for i in 0..knobs.len() {
+            for dir in [1.0, -1.0] {
+                if evaluations >= budget {
+                    break 'search Stop::Budget;
+                }
+                let mut y = x.clone();
+                y[i] = tidy(
+                    (x[i] + dir * step[i]).clamp(knobs[i].min, knobs[i].max),
+                    knobs[i].integer,
+                );
+                if y[i] == x[i] {
+                    continue;
+                }
+                let s = evaluate(&y)?;
+                evaluations += 1;
+                let accepted = s.objective < best.objective - 1e-9;
+                let logged = Step {
+                    evaluation: evaluations,
+                    values: y.clone(),
+                    score: s,
+                    accepted,
+                };
+                report(&logged);
+                steps_log.push(logged);
+                if accepted {
+                    x = y;
+                    best = s;
+                    improved = true;
+                    break;
+                }
+            }
+        }
+        if !improved {
+            if halvings == 2 {
+                break Stop::Converged;
+            }
+            halvings += 1;
+            for s in &mut step {
+                *s /= 2.0;
+            }
+        }
+    };
+    Ok(Calibration {
+        knobs: knobs.to_vec(),
+        best: x,
+        best_score: best,
+        start_score,
+        evaluations,
+        stop,
+        steps: steps_log,
+    })
+}
+
+/// The best values as a `[params]` overlay a scenario could include.
+pub fn overlay_toml(c: &Calibration) -> String {
+    let mut params = Params::default();
+    for (k, x) in c.knobs.iter().zip(&c.best) {
+        set(&mut params, k.path, *x).expect("knob paths are valid");
+    }
+    let mut text = String::from(
+        "# Calibrated values of the searched parameters (partnersim calibrate); the shipped\n# defaults in src/scenario/schema.rs should equal these.\n",
+    );
+    let mut sections: Vec<(String, Vec<String>)> = Vec::new();
+    for (k, x) in c.knobs.iter().zip(&c.best) {
+        let (keys, index) = split(k.path);
+        let (section, key) = keys.split_at(keys.len() - 1);
+        let section = format!("params.{}", section.join("."));
+        let line = match index {
+            Some(_) => format!(
+                "{} = {:?}",
+                key[0],
+                get_array(&params, &keys).unwrap_or_default()
+            ),
+            None if k.integer => format!("{} = {}", key[0], x.round()),
+            None => format!("{} = {}", key[0], fmt_value(*x)),
+        };
+        match sections.iter_mut().find(|(s, _)| *s == section) {
+            Some((_, lines)) => {
+                if !lines.contains(&line) {
+                    lines.push(line)
+                }
+            }
+            None => sections.push((section, vec![line])),
+        }
+    }
+    for (section, lines) in sections {
+        text.push_str(&format!("\n[{section}]\n"));
+        for l in lines {
+            text.push_str(&l);
+            text.push('\n');
+        }
+    }
+    text
+}
+
+fn fmt_value(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.1}")
+    } else if (x - tidy(x, false)).abs() > 1e-12 {
+        format!("{x:.4}")
+    } else {
+        format!("{x}")
+    }
+}
+
+fn get_array(params: &Params, keys: &[&str]) -> Option<Vec<f64>> {
+    let value = toml::Value::try_from(params).ok()?;
+    let mut v = &value;
+    for k in keys {
+        v = v.get(k)?;
+    }
+    v.as_array()?
+        .iter()
+        .map(|x| x.as_float().or_else(|| x.as_integer().map(|i| i as f64)))
+        .collect()
+}
+
+/// The closing summary: objective before and after, and each parameter's start, best and
+/// shipped default.
+pub fn summary_text(c: &Calibration, config: &StudyConfig) -> String {
+    let d = Params::default();
+    let mut text = format!(
+        "calibration: {} studies of {} replications (seed {}), stopped: {}\n  objective {:.3} -> {:.3}; outcome figures outside the band {} -> {} of {}; Spearman 6.1 {:.2} -> {:.2}, 7.1 {:.2} -> {:.2}\n  parameter                                   start      best   shipped default\n",
+        c.evaluations,
+        config.replications,
+        config.seed,
+        match c.stop {
+            Stop::Converged => "converged",
+            Stop::Budget => "budget spent",
+        },
+        c.start_score.objective,
+        c.best_score.objective,
+        c.start_score.outside,
+        c.best_score.outside,
+        c.best_score.outcome_figures,
+        c.start_score.rank_agreement.table_6_1,
+        c.best_score.rank_agreement.table_6_1,
+        c.start_score.rank_agreement.table_7_1,
+        c.best_score.rank_agreement.table_7_1,
+    );
+    let mut same = true;
+    for (k, x) in c.knobs.iter().zip(&c.best) {
+        let shipped = get(&d, k.path).unwrap_or(f64::NAN);
+        same &= (shipped - x).abs() < 1e-9;
+        text.push_str(&format!(
+            "  {:<40} {:>8} {:>9} {:>9}\n",
+            k.path,
+            fmt_value(k.start),
+            fmt_value(*x),
+            fmt_value(shipped)
+        ));
+    }
+    text.push_str(if same {
+        "  the shipped defaults equal the calibrated values\n"
+    } else {
+        "  the shipped defaults differ from the calibrated values: copy calibrated.toml's values into src/scenario/schema.rs\n"
+    });
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn get_and_set_reach_nested_and_indexed_parameters() {
+        let mut p = Params::default();
+        assert_eq!(
+            get(&p, "challenges.fiscal.rate").unwrap(),
+            p.challenges.fiscal.rate
+        );
+        set(&mut p, "challenges.fiscal.rate", 0.2).unwrap();
+        assert_eq!(p.challenges.fiscal.rate, 0.2);
+        set(&mut p, "progress.stage_rate[4]", 0.3).unwrap();
+        assert_eq!(p.progress.stage_rate[4], 0.3);
+        set(&mut p, "progress.criteria_required", 4.4).unwrap();
+        assert_eq!(p.progress.criteria_required, 4);
+        assert!(get(&p, "challenges.nothing.rate").is_err());
+        assert!(set(&mut p, "progress.stage_rate[9]", 1.0).is_err());
+    }
+
+    #[test]
+    fn every_knob_starts_inside_its_range_at_a_real_parameter() {
+        for k in KNOBS {
+            assert!(get(&Params::default(), k.path).is_ok(), "{}", k.path);
+            assert!(k.min <= k.start && k.start <= k.max, "{}", k.path);
+            assert!(k.step > 0.0);
+        }
+    }
+}

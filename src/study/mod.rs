@@ -1,0 +1,313 @@
+//! The virtual NFER study (MODEL.md §7; `docs/study.md`): the simulator observes its own
+//! initiatives the way NFER observed real ones, and compares what it finds with the report.
+//!
+//! One replication:
+//! 1. [`sample`]: 30 initiatives in the report's mix of models and agencies, each a rollout of
+//!    its model's scenario that is delivering when visited at an age drawn from the design;
+//! 2. [`observe`]: a [`observe::Recorder`] follows each rollout and keeps a record of the visit;
+//! 3. [`sample::allocate`]: 139 interviews over agencies and levels;
+//! 4. [`interview`]: each interviewee judges the stage and names rationales, challenges and key
+//!    factors through the observation model;
+//! 5. [`tabulate`]: the answers become the report's tables.
+//!
+//! [`run`] repeats replications in parallel (results identical for any thread count: each
+//! replication draws only from streams derived from `(seed, replication, …)` and results are
+//! collected in replication order), then [`compare`] sets each published figure against the
+//! simulated spread. [`calibrate`] searches model parameters so that the figures fit.
+
+pub mod calibrate;
+pub mod compare;
+pub mod data;
+pub mod interview;
+pub mod observe;
+pub mod sample;
+pub mod tabulate;
+pub mod vocab;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::model::draw::uniform;
+use crate::model::{MAX_POSTS, State};
+
+pub use compare::{Breakdowns, FigureResult, RankAgreement, Verdict};
+pub use data::{DataError, Published};
+pub use interview::Observation;
+pub use sample::{Design, Frame};
+pub use tabulate::{Interview, Observed, Tables, tabulate};
+
+use sample::{Purpose, allocate, slot_seed, stream};
+
+/// Why a study could not be run.
+#[derive(Debug, thiserror::Error)]
+pub enum StudyError {
+    #[error(
+        "the study needs a scenario of model {0}: pass one with --scenarios (the shipped one is scenarios/{0}.toml)"
+    )]
+    MissingModel(&'static str),
+    #[error("more than one scenario of model {0} was given; the study takes one per model")]
+    DuplicateModel(&'static str),
+    #[error(
+        "scenario {scenario}: none of {attempts} rollouts was delivering when visited at {age_min} to {age_max} months; the study only visits initiatives that deliver, so widen the age range or check the scenario with `partnersim run`"
+    )]
+    NoDelivery {
+        scenario: String,
+        attempts: u32,
+        age_min: u32,
+        age_max: u32,
+    },
+    #[error("study design: {0}")]
+    Design(String),
+    #[error("figure {0:?} of the figures file is not one the study produces")]
+    UnknownFigure(String),
+    #[error(transparent)]
+    Data(#[from] DataError),
+}
+
+/// How many studies, under which seed, on how many threads (0 = all cores).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StudyConfig {
+    pub replications: u32,
+    pub seed: u64,
+    pub threads: usize,
+}
+
+/// One replication of the study: what it observed, tabulated, and the rollouts it needed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replication {
+    pub tables: Tables,
+    /// Rollouts drawn to find 30 that were delivering when visited.
+    pub attempts: u64,
+}
+
+/// Runs replication `rep` under `seed`.
+pub fn replicate(
+    frame: &Frame,
+    obs: &Observation,
+    seed: u64,
+    rep: u64,
+) -> Result<Replication, StudyError> {
+    let mut design_rng = stream(seed, rep, u64::MAX, Purpose::Design);
+    let assignment = frame.assign(&mut design_rng)?;
+    let mut state = State::default();
+    let mut records = Vec::with_capacity(assignment.len());
+    let mut attempts = 0u64;
+    for (j, &v) in assignment.iter().enumerate() {
+        let mut ages = stream(seed, rep, j as u64, Purpose::Ages);
+        let mut spread = stream(seed, rep, j as u64, Purpose::Spread);
+        let (record, used) = frame.visit(
+            v,
+            slot_seed(seed, rep, j as u64),
+            &mut ages,
+            &mut spread,
+            &mut state,
+        )?;
+        attempts += used as u64;
+        records.push(record);
+    }
+    let priority: Vec<[f64; MAX_POSTS]> = (0..records.len())
+        .map(|j| {
+            let mut rng = stream(seed, rep, j as u64, Purpose::Allocation);
+            std::array::from_fn(|_| uniform(&mut rng))
+        })
+        .collect();
+    let people = allocate(&records, frame.design.interviews, &priority);
+    let observed: Vec<Observed> = assignment
+        .iter()
+        .zip(&records)
+        .zip(&people)
+        .enumerate()
+        .map(|(j, ((&v, record), who))| {
+            let variant = &frame.variants[v];
+            let mut rng = stream(seed, rep, j as u64, Purpose::Answers);
+            Observed {
+                model: variant.model,
+                composition: variant.composition,
+                agencies: variant.kinds.clone(),
+                difficulties: record.difficulties,
+                interviews: who
+                    .iter()
+                    .map(|w| Interview {
+                        agency: variant.kinds[w.agency as usize],
+                        level: w.level,
+                        answers: interview::interview(
+                            obs,
+                            &variant.setup.params,
+                            record,
+                            w,
+                            &mut rng,
+                        ),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    Ok(Replication {
+        tables: tabulate(&observed),
+        attempts,
+    })
+}
+
+/// A finished study: every replication's tables and their comparison with the report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StudyOutcome {
+    pub replications: Vec<Replication>,
+    pub figures: Vec<FigureResult>,
+    pub rank_agreement: RankAgreement,
+    pub verdict: Verdict,
+    pub breakdowns: Breakdowns,
+}
+
+impl StudyOutcome {
+    /// Mean rollouts drawn per visited initiative.
+    pub fn mean_attempts(&self) -> f64 {
+        let attempts: u64 = self.replications.iter().map(|r| r.attempts).sum();
+        let visits: u64 = self.replications.iter().map(|r| r.tables.initiatives).sum();
+        attempts as f64 / visits.max(1) as f64
+    }
+}
+
+/// Runs `config.replications` studies in parallel and compares them with `published`.
+pub fn run(
+    frame: &Frame,
+    obs: &Observation,
+    published: &Published,
+    config: &StudyConfig,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<StudyOutcome, StudyError> {
+    if config.replications == 0 {
+        return Err(StudyError::Design(
+            "at least one replication is needed".into(),
+        ));
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()
+        .expect("a thread pool can be built");
+    let replications: Vec<Replication> = pool.install(|| {
+        (0..config.replications as u64)
+            .into_par_iter()
+            .map(|rep| {
+                let r = replicate(frame, obs, config.seed, rep);
+                progress(1);
+                r
+            })
+            .collect::<Result<Vec<_>, _>>()
+    })?;
+    let tables: Vec<Tables> = replications.iter().map(|r| r.tables.clone()).collect();
+    let figures = compare::compare(published, &tables)?;
+    let mut sum = Tables::default();
+    for t in &tables {
+        sum.merge(t);
+    }
+    Ok(StudyOutcome {
+        rank_agreement: compare::rank_agreement(&figures),
+        verdict: Verdict::new(&figures),
+        breakdowns: Breakdowns::new(&sum, tables.len()),
+        figures,
+        replications,
+    })
+}
+
+/// One scenario the study sampled.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScenarioInfo {
+    pub model: &'static str,
+    pub name: String,
+    /// SHA-256 of the fully resolved scenario (as in a run's manifest).
+    pub scenario_sha256: String,
+}
+
+/// The settings a study ran with: everything needed to repeat it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StudyInfo {
+    pub citation: String,
+    pub version: &'static str,
+    pub replications: u32,
+    pub seed: u64,
+    pub design: Design,
+    pub observation: Observation,
+    pub scenarios: Vec<ScenarioInfo>,
+    /// Mean rollouts drawn per visited initiative (1 = every rollout was delivering).
+    pub mean_attempts: f64,
+}
+
+/// `study.json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report<'a> {
+    pub study: StudyInfo,
+    pub verdict: &'a Verdict,
+    pub figures: &'a [FigureResult],
+    pub rank_agreement: &'a RankAgreement,
+    pub breakdowns: &'a Breakdowns,
+}
+
+impl<'a> Report<'a> {
+    pub fn new(
+        outcome: &'a StudyOutcome,
+        frame: &Frame,
+        obs: &Observation,
+        published: &Published,
+        config: &StudyConfig,
+    ) -> Self {
+        Report {
+            study: StudyInfo {
+                citation: published.study.citation.clone(),
+                version: crate::manifest::VERSION,
+                replications: config.replications,
+                seed: config.seed,
+                design: frame.design.clone(),
+                observation: obs.clone(),
+                scenarios: frame
+                    .scenarios
+                    .iter()
+                    .map(|s| ScenarioInfo {
+                        model: s.model.key(),
+                        name: s.name.clone(),
+                        scenario_sha256: crate::manifest::scenario_sha256(s),
+                    })
+                    .collect(),
+                mean_attempts: outcome.mean_attempts(),
+            },
+            verdict: &outcome.verdict,
+            figures: &outcome.figures,
+            rank_agreement: &outcome.rank_agreement,
+            breakdowns: &outcome.breakdowns,
+        }
+    }
+
+    /// Pretty-printed, newline-terminated JSON, byte-identical for any thread count.
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).expect("a study report serialises");
+        text.push('\n');
+        text
+    }
+}
+
+/// The short verdict printed after a study.
+pub fn verdict_text(outcome: &StudyOutcome, config: &StudyConfig) -> String {
+    let v = &outcome.verdict;
+    let r = &outcome.rank_agreement;
+    let mut text = format!(
+        "virtual NFER study: {} replications of 30 initiatives and 139 interviews (seed {})\n  {} of {} published outcome figures inside the simulated 90% band ({} of {} counting the sample's design figures)\n  rank agreement (Spearman, interviewee columns): Table 2.1 {:.2}, Table 6.1 {:.2}, Table 7.1 {:.2}\n",
+        config.replications,
+        config.seed,
+        v.outcome_inside,
+        v.outcome_figures,
+        v.inside,
+        v.figures,
+        r.table_2_1,
+        r.table_6_1,
+        r.table_7_1
+    );
+    if !v.outside.is_empty() {
+        text.push_str("  outside the band:\n");
+        for f in outcome.figures.iter().filter(|f| !f.inside) {
+            text.push_str(&format!(
+                "    {}: published {}, simulated {:.1} (90% band {} to {})\n",
+                f.id, f.published, f.simulated_mean, f.p05, f.p95
+            ));
+        }
+    }
+    text
+}

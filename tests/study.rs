@@ -1,0 +1,416 @@
+//! The virtual NFER study through the library and the command line: the data file against the
+//! report, reproducibility across thread counts, the sample's design, and the outputs.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use partnersim::model::ModelKind;
+use partnersim::scenario::{AgencyKind, Scenario};
+use partnersim::study::data::Unit;
+use partnersim::study::sample::compose;
+use partnersim::study::vocab::Composition;
+use partnersim::study::{self, Design, Frame, Observation, Published, StudyConfig, Tables};
+use predicates::prelude::*;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn model_scenarios() -> Vec<Scenario> {
+    ModelKind::ALL
+        .iter()
+        .map(|m| {
+            let f = root().join("scenarios").join(format!("{}.toml", m.key()));
+            Scenario::from_file(&f).unwrap_or_else(|e| panic!("{}: {e}", f.display()))
+        })
+        .collect()
+}
+
+fn partnersim() -> Command {
+    let mut c = Command::cargo_bin("partnersim").expect("the binary is built");
+    c.current_dir(root());
+    c
+}
+
+fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).expect("file exists")).expect("valid JSON")
+}
+
+#[test]
+fn data_file_matches_the_reference_tables() {
+    let p = Published::nfer2002();
+    let v = |id: &str| {
+        p.get(id)
+            .unwrap_or_else(|| panic!("{id} missing from data/nfer2002.toml"))
+            .published
+    };
+    // §1 sample.
+    assert_eq!(v("sample.decision_making_group.initiatives"), 9.0);
+    assert_eq!(v("sample.consultation_training.initiatives"), 5.0);
+    assert_eq!(v("sample.centre_based.initiatives"), 4.0);
+    assert_eq!(v("sample.coordinated_delivery.initiatives"), 9.0);
+    assert_eq!(v("sample.operational_team.initiatives"), 3.0);
+    assert_eq!(
+        v("sample.education_social_services_health.initiatives"),
+        13.0
+    );
+    assert_eq!(v("sample.health_involved.initiatives"), 21.0);
+    // Vignette 1.
+    assert_eq!(v("vignette_1.well_established.interviewees"), 55.0);
+    assert_eq!(v("vignette_1.well_established.initiatives"), 24.0);
+    assert_eq!(v("vignette_1.early.interviewees"), 30.0);
+    assert_eq!(v("vignette_1.between.initiatives"), 7.0);
+    assert_eq!(v("vignette_1.different_levels.interviewees"), 14.0);
+    assert_eq!(v("vignette_1.developing.initiatives"), 17.0);
+    assert_eq!(v("vignette_1.agreement.initiatives"), 18.0);
+    // Table 2.1, both columns.
+    assert_eq!(v("table_2_1.length_of_time.initiatives"), 21.0);
+    assert_eq!(v("table_2_1.length_of_time.interviewees"), 31.0);
+    assert_eq!(v("table_2_1.remaining_issues.interviewees"), 11.0);
+    assert_eq!(v("table_2_1.range_of_services.initiatives"), 4.0);
+    // Table 6.1.
+    assert_eq!(v("table_6_1.fiscal.interviewees"), 46.0);
+    assert_eq!(v("table_6_1.roles.interviewees"), 44.0);
+    assert_eq!(v("table_6_1.management.interviewees"), 14.0);
+    // Table 7.1, both columns.
+    assert_eq!(v("table_7_1.commitment.initiatives"), 28.0);
+    assert_eq!(v("table_7_1.commitment.interviewees"), 81.0);
+    assert_eq!(v("table_7_1.involving_personnel.initiatives"), 22.0);
+    assert_eq!(v("table_7_1.time.interviewees"), 21.0);
+    // Vignette 4.
+    assert_eq!(v("vignette_4.policies_procedures.initiatives"), 10.0);
+    assert_eq!(v("vignette_4.involving_health.initiatives"), 5.0);
+
+    // Whole columns, in the table's order.
+    let col = |t: &str, u: Unit| -> Vec<f64> { p.column(t, u).iter().map(|(_, x)| *x).collect() };
+    assert_eq!(
+        col("table_6_1", Unit::Interviewees),
+        [46.0, 44.0, 36.0, 27.0, 19.0, 14.0, 14.0]
+    );
+    assert_eq!(
+        col("table_7_1", Unit::Interviewees),
+        [81.0, 45.0, 35.0, 35.0, 32.0, 25.0, 24.0, 24.0, 21.0]
+    );
+    assert_eq!(
+        col("table_7_1", Unit::Initiatives),
+        [28.0, 25.0, 23.0, 21.0, 21.0, 22.0, 20.0, 17.0, 14.0]
+    );
+    assert_eq!(
+        col("table_2_1", Unit::Initiatives),
+        [21.0, 12.0, 10.0, 10.0, 8.0, 7.0, 6.0, 4.0]
+    );
+    assert_eq!(
+        col("table_2_1", Unit::Interviewees),
+        [31.0, 15.0, 13.0, 11.0, 11.0, 11.0, 9.0, 5.0]
+    );
+    // The five stage groups partition the 139 interviewees.
+    assert_eq!(
+        col("vignette_1", Unit::Interviewees).iter().sum::<f64>(),
+        139.0
+    );
+    // Counts never exceed the unit's total.
+    for f in &p.figures {
+        let n = match f.unit {
+            Unit::Initiatives => 30.0,
+            Unit::Interviewees => 139.0,
+        };
+        assert!(f.published >= 0.0 && f.published <= n, "{}", f.id);
+        assert!(!f.source.is_empty() && !f.label.is_empty(), "{}", f.id);
+    }
+}
+
+#[test]
+fn every_published_figure_is_produced_by_the_tabulation() {
+    let t = Tables::default();
+    for f in &Published::nfer2002().figures {
+        assert!(t.figure(&f.id).is_some(), "{} is not tabulated", f.id);
+    }
+}
+
+fn small_study(threads: usize, seed: u64) -> String {
+    let frame = Frame::new(Design::default(), model_scenarios()).expect("the design is valid");
+    let obs = Observation::default();
+    let config = StudyConfig {
+        replications: 7,
+        seed,
+        threads,
+    };
+    let published = Published::nfer2002();
+    let outcome = study::run(&frame, &obs, published, &config, &|_| {}).expect("the study runs");
+    study::Report::new(&outcome, &frame, &obs, published, &config).to_json()
+}
+
+#[test]
+fn a_study_is_identical_for_any_thread_count() {
+    let one = small_study(1, 42);
+    assert_eq!(one, small_study(2, 42), "study.json differs with 2 threads");
+    assert_eq!(one, small_study(3, 42), "study.json differs with 3 threads");
+    assert_ne!(one, small_study(2, 43), "another seed gives the same study");
+}
+
+#[test]
+fn each_replication_has_the_reports_sample_design() {
+    let frame = Frame::new(Design::default(), model_scenarios()).unwrap();
+    let obs = Observation::default();
+    for rep in 0..5 {
+        let r = study::replicate(&frame, &obs, 9, rep).expect("a replication runs");
+        let t = &r.tables;
+        for id in [
+            "sample.decision_making_group.initiatives",
+            "sample.consultation_training.initiatives",
+            "sample.centre_based.initiatives",
+            "sample.coordinated_delivery.initiatives",
+            "sample.operational_team.initiatives",
+            "sample.education_social_services_health.initiatives",
+            "sample.education_social_services.initiatives",
+            "sample.education_health.initiatives",
+            "sample.voluntary_with_partners.initiatives",
+            "sample.health_involved.initiatives",
+            "sample.interviews.interviewees",
+        ] {
+            let published = Published::nfer2002().get(id).unwrap().published;
+            assert_eq!(t.figure(id), Some(published), "{id} in replication {rep}");
+        }
+        // Every initiative has at least one interviewee; no decision group is E+H alone.
+        assert_eq!(t.by_model.iter().map(|g| g.initiatives).sum::<u64>(), 30);
+        assert!(r.attempts >= 30);
+    }
+}
+
+#[test]
+fn agency_mixes_drop_agencies_with_their_money_and_keep_adequacy() {
+    let s = model_scenarios();
+    let coordinated = s
+        .iter()
+        .find(|x| x.model == ModelKind::CoordinatedDelivery)
+        .unwrap();
+    let eh = compose(coordinated, Composition::EducationHealth).expect("E+H is possible");
+    let kinds: Vec<AgencyKind> = eh.agencies.values().map(|a| a.kind.unwrap()).collect();
+    assert_eq!(kinds, [AgencyKind::Education, AgencyKind::Health]);
+    assert!(eh.funding.values().all(|f| f.source != "social_services"));
+    assert!(eh.agencies.contains_key(&eh.lead), "the lead is re-chosen");
+    let money = |x: &Scenario| x.funding.values().map(|f| f.monthly).sum::<f64>();
+    let ratio = |x: &Scenario| money(x) / x.required_funding;
+    assert!((ratio(&eh) - ratio(coordinated)).abs() < 1e-9);
+    for f in eh.funding.values() {
+        assert!(
+            f.funds_posts
+                .iter()
+                .all(|p| !p.starts_with("social_services"))
+        );
+    }
+    let voluntary = compose(coordinated, Composition::VoluntaryWithPartners).unwrap();
+    let kinds: Vec<AgencyKind> = voluntary
+        .agencies
+        .values()
+        .map(|a| a.kind.unwrap())
+        .collect();
+    assert!(kinds.contains(&AgencyKind::Voluntary) && !kinds.contains(&AgencyKind::Health));
+    let dmg = s
+        .iter()
+        .find(|x| x.model == ModelKind::DecisionMakingGroup)
+        .unwrap();
+    assert!(compose(dmg, Composition::EducationHealth).is_none());
+}
+
+#[test]
+fn study_cli_writes_json_chart_and_verdict() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("study");
+    partnersim()
+        .args(["study", "--replications", "6", "--seed", "3", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("inside the simulated 90% band")
+                .and(predicate::str::contains("Table 6.1")),
+        );
+    for f in ["study.json", "study.svg", "study.png"] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let j = read_json(&out.join("study.json"));
+    let figures = j["figures"].as_array().unwrap();
+    assert_eq!(figures.len(), Published::nfer2002().figures.len());
+    for f in figures {
+        for key in [
+            "id",
+            "source",
+            "label",
+            "unit",
+            "published",
+            "simulated_mean",
+            "p05",
+            "p95",
+            "inside",
+        ] {
+            assert!(f.get(key).is_some(), "figure lacks {key}: {f}");
+        }
+        assert!(f["p05"].as_f64() <= f["p95"].as_f64());
+    }
+    for t in ["table_2_1", "table_6_1", "table_7_1"] {
+        let rho = j["rank_agreement"][t].as_f64().unwrap();
+        assert!((-1.0..=1.0).contains(&rho), "{t}: {rho}");
+    }
+    let b = &j["breakdowns"];
+    // serde_json's map sorts keys; the file keeps the report's order.
+    let groups = |key: &str| -> Vec<String> {
+        let mut keys: Vec<String> = b[key].as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        keys
+    };
+    assert_eq!(
+        groups("by_model"),
+        [
+            "centre_based",
+            "consultation_training",
+            "coordinated_delivery",
+            "decision_making_group",
+            "operational_team"
+        ]
+    );
+    assert_eq!(
+        groups("by_level"),
+        ["interface", "operational", "strategic"]
+    );
+    assert_eq!(
+        groups("by_agency"),
+        ["education", "health", "social_services", "voluntary"]
+    );
+    let text = std::fs::read_to_string(out.join("study.json")).unwrap();
+    let at = |k: &str| {
+        text.find(&format!("\"{k}\": {{"))
+            .unwrap_or_else(|| panic!("{k}"))
+    };
+    assert!(at("decision_making_group") < at("consultation_training"));
+    assert!(at("strategic") < at("interface") && at("interface") < at("operational"));
+    let mut all: Vec<&serde_json::Value> = vec![&b["overall"]];
+    for key in ["by_model", "by_level", "by_agency"] {
+        all.extend(b[key].as_object().unwrap().values());
+    }
+    for g in all {
+        for (field, keys) in [
+            (
+                "stage_judgement",
+                &["well_established", "between", "early"][..],
+            ),
+            (
+                "challenges",
+                &[
+                    "fiscal",
+                    "roles",
+                    "competing_priorities",
+                    "non_fiscal_resources",
+                    "communication",
+                    "cultures",
+                    "management",
+                ][..],
+            ),
+            (
+                "key_factors",
+                &[
+                    "commitment",
+                    "understanding_roles",
+                    "common_aims",
+                    "communication",
+                    "leadership",
+                    "involving_personnel",
+                    "funding",
+                    "relationships",
+                    "time",
+                ][..],
+            ),
+            ("rationales", &["length_of_time", "remaining_issues"][..]),
+        ] {
+            for k in keys {
+                let share = g[field][*k]
+                    .as_f64()
+                    .unwrap_or_else(|| panic!("{field}.{k}"));
+                assert!((0.0..=1.0).contains(&share), "{field}.{k} = {share}");
+            }
+        }
+        assert!(g.get("agreement").is_some());
+    }
+    // Stage answers partition each group's interviewees.
+    let stage_sum: f64 = b["overall"]["stage_judgement"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_f64().unwrap())
+        .sum();
+    assert!((stage_sum - 1.0).abs() < 1e-9);
+    let png = std::fs::read(out.join("study.png")).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    let svg = std::fs::read_to_string(out.join("study.svg")).unwrap();
+    assert!(svg.contains("Table 6.1: key challenges"));
+}
+
+#[test]
+fn study_cli_is_identical_for_one_and_two_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |threads: &str, dir: &str| {
+        let out = tmp.path().join(dir);
+        partnersim()
+            .args([
+                "study",
+                "--replications",
+                "5",
+                "--seed",
+                "11",
+                "--threads",
+                threads,
+                "--out",
+            ])
+            .arg(&out)
+            .assert()
+            .success();
+        std::fs::read(out.join("study.json")).unwrap()
+    };
+    assert_eq!(run("1", "one"), run("2", "two"));
+}
+
+#[test]
+fn study_cli_rejects_bad_designs_before_computing() {
+    let tmp = tempfile::tempdir().unwrap();
+    partnersim()
+        .args(["study", "--age-min", "80", "--age-max", "40", "--out"])
+        .arg(tmp.path().join("x"))
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("age"));
+    partnersim()
+        .args([
+            "study",
+            "--scenarios",
+            "scenarios/centre_based.toml",
+            "--out",
+        ])
+        .arg(tmp.path().join("y"))
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("decision_making_group"));
+    partnersim()
+        .args(["study", "--set", "challenges.nothing.rate=1", "--out"])
+        .arg(tmp.path().join("z"))
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("challenges.nothing.rate"));
+    assert!(!tmp.path().join("x").exists());
+}
+
+#[test]
+fn calibrate_cli_runs_within_its_budget() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cal");
+    partnersim()
+        .args(["calibrate", "--budget", "3", "--replications", "4", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("calibration: 3 studies"));
+    let j = read_json(&out.join("calibration.json"));
+    assert_eq!(j["evaluations"], 3);
+    assert_eq!(j["stop"], "budget");
+    let toml = std::fs::read_to_string(out.join("calibrated.toml")).unwrap();
+    assert!(toml.contains("[params.challenges.fiscal]"), "{toml}");
+}
