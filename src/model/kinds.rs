@@ -1,12 +1,10 @@
 //! The vocabularies of the model: models of activity, stages, levels, challenges, key factors and
 //! fold causes. Each has a stable snake_case key used in every file the simulator writes.
 
-use serde::{Deserialize, Serialize};
-
 macro_rules! keyed_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $key:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($(#[$vmeta])* $variant),+ }
 
@@ -24,6 +22,7 @@ macro_rules! keyed_enum {
         }
     };
 }
+pub(crate) use keyed_enum;
 
 keyed_enum! {
     /// The five models of multi-agency activity (NFER chapter 1).

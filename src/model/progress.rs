@@ -49,10 +49,7 @@ pub(super) fn progress<R: rand::Rng, O: Observer>(
         1.0
     };
     if st.stage.delivering() && st.funding_factor < pp.cliff_level && before >= pp.cliff_level {
-        let to = st.stage.previous();
-        st.stage = to;
-        st.progress = 0.5;
-        st.months_in_stage = 0;
+        let to = st.drop_stage();
         obs.event(
             st.month,
             Event::Setback {

@@ -127,10 +127,7 @@ fn depart<O: Observer>(
         st.progress = (st.progress - pp.key_loss_progress * soften).max(0.0);
         let mut to = st.stage;
         if st.stage >= Stage::SettingUp && u < pp.key_loss_drop * soften {
-            to = st.stage.previous();
-            st.stage = to;
-            st.progress = 0.5;
-            st.months_in_stage = 0;
+            to = st.drop_stage();
         }
         obs.event(
             st.month,

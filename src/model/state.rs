@@ -279,6 +279,16 @@ impl State {
             .fold(1.0, f64::min)
     }
 
+    /// Falls back one stage, half-way through it (a setback, MODEL.md §3.7), and returns the new
+    /// stage.
+    #[inline]
+    pub fn drop_stage(&mut self) -> Stage {
+        self.stage = self.stage.previous();
+        self.progress = 0.5;
+        self.months_in_stage = 0;
+        self.stage
+    }
+
     /// True when the milestone has been reached.
     #[inline]
     pub fn has(&self, m: Milestone) -> bool {

@@ -2,26 +2,8 @@
 
 use crate::model::Criterion;
 
-macro_rules! keyed {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $key:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
-
-        impl $name {
-            /// Every value, in output order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            /// How many values there are.
-            pub const COUNT: usize = [$($key),+].len();
-            /// The stable key used in files.
-            pub fn key(self) -> &'static str {
-                match self { $($name::$variant => $key),+ }
-            }
-            /// Position in [`Self::ALL`].
-            pub fn index(self) -> usize { self as usize }
-        }
-    };
-}
+// The model's keyed-enum macro: the same shape (ALL, COUNT, key, index) for every vocabulary.
+use crate::model::kinds::keyed_enum as keyed;
 
 keyed! {
     /// How an interviewee described the stage (Research Vignette 1). The five groups partition
