@@ -74,31 +74,7 @@ impl Chart for EstablishedOverlay<'_> {
             .max()
             .unwrap_or(1)
             .max(1);
-        let mut chart = ChartBuilder::on(&body)
-            .margin_left(16)
-            .margin_right(36)
-            .margin_bottom(12)
-            .margin_top(6)
-            .x_label_area_size(52)
-            .y_label_area_size(72)
-            .build_cartesian_2d(0i32..x_max, 0f64..100f64)
-            .map_err(msg)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(style::GRID.stroke_width(1))
-            .axis_style(style::AXIS.stroke_width(1))
-            .x_desc("Month")
-            .y_desc("Share of rollouts (%)")
-            .axis_desc_style(text_style(style::AXIS_DESC_SIZE, &style::TEXT))
-            .label_style(text_style(style::LABEL_SIZE, &style::TEXT))
-            .x_labels((x_max as usize + 1).min(13))
-            .y_labels(11)
-            .x_label_formatter(&|m| format!("{m}"))
-            .y_label_formatter(&|v| format!("{v:.0}"))
-            .draw()
-            .map_err(msg)?;
+        let mut chart = style::month_share_chart(&body, x_max)?;
         if s.rollouts() == 0 {
             return style::draw_note(
                 root,

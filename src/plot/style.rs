@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use plotters::coord::Shift;
+use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontStyle, register_font};
@@ -398,4 +399,39 @@ pub fn render_as<C: Chart>(dir: &Path, name: &str, chart: &C) -> Result<(), Plot
             .map_err(|e| fail("png", format!("writing {}: {e}", png_path.display())))?;
     }
     Ok(())
+}
+
+/// The frame of every "share of rollouts by month" line chart: months on x, 0–100% on y,
+/// horizontal grid lines only, axes labelled with units. One place, so the run and compare
+/// charts read the same.
+pub fn month_share_chart<'a, DB: DrawingBackend>(
+    body: &'a DrawingArea<DB, Shift>,
+    x_max: i32,
+) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordi32, RangedCoordf64>>, String> {
+    let mut chart = ChartBuilder::on(body)
+        .margin_left(16)
+        .margin_right(36)
+        .margin_bottom(12)
+        .margin_top(6)
+        .x_label_area_size(52)
+        .y_label_area_size(72)
+        .build_cartesian_2d(0i32..x_max, 0f64..100f64)
+        .map_err(msg)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID.stroke_width(1))
+        .axis_style(AXIS.stroke_width(1))
+        .x_desc("Month")
+        .y_desc("Share of rollouts (%)")
+        .axis_desc_style(text_style(AXIS_DESC_SIZE, &TEXT))
+        .label_style(text_style(LABEL_SIZE, &TEXT))
+        .x_labels((x_max as usize + 1).min(13))
+        .y_labels(11)
+        .x_label_formatter(&|m| format!("{m}"))
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .draw()
+        .map_err(msg)?;
+    Ok(chart)
 }
