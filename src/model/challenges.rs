@@ -76,13 +76,7 @@ fn drivers(s: &Setup, st: &State) -> ([f64; NC], [usize; NC]) {
     let mut d = [0.0; NC];
     let mut who = [s.lead; NC];
 
-    // Per-agency readings, each with the agency where it is worst.
-    let pressure = worst(n, |a| st.pressure[a]);
-    let misfit = worst(n, |a| (1.0 - s.agency[a].alignment) * st.pressure[a]);
-    let short = worst(n, |a| 1.0 - st.contribution[a]);
-    let confusion = worst(n, |a| 1.0 - st.understanding_mean[a]);
-    let isolation = worst(n, |a| 1.0 - st.agency_trust[a]);
-    let reluctance = worst(n, |a| 1.0 - st.commitment_strategic[a]);
+    // Per-agency readings, each with the agency where it is worst, in one pass over agencies.
     let mut clash = [0.0f64; MAX_AGENCIES];
     for k in 0..s.n_pairs {
         let v = s.pair_distance[k] * (1.0 - st.trust[k]);
@@ -90,7 +84,22 @@ fn drivers(s: &Setup, st: &State) -> ([f64; NC], [usize; NC]) {
         clash[a as usize] = clash[a as usize].max(v);
         clash[b as usize] = clash[b as usize].max(v);
     }
-    let cultures = worst(n, |a| clash[a]);
+    let mut pressure = Worst::default();
+    let mut misfit = Worst::default();
+    let mut short = Worst::default();
+    let mut confusion = Worst::default();
+    let mut isolation = Worst::default();
+    let mut reluctance = Worst::default();
+    let mut cultures = Worst::default();
+    for a in 0..n {
+        pressure.offer(st.pressure[a], a);
+        misfit.offer((1.0 - s.agency[a].alignment) * st.pressure[a], a);
+        short.offer(1.0 - st.contribution[a], a);
+        confusion.offer(1.0 - st.understanding_mean[a], a);
+        isolation.offer(1.0 - st.agency_trust[a], a);
+        reluctance.offer(1.0 - st.commitment_strategic[a], a);
+        cultures.offer(clash[a], a);
+    }
 
     // Fiscal: shortfall, conflict between fund-holders without a pool, sustainability.
     let conflict = if st.fund_holders >= 2 && st.pooled_share < 0.5 {
@@ -143,15 +152,21 @@ fn drivers(s: &Setup, st: &State) -> ([f64; NC], [usize; NC]) {
     (d, who)
 }
 
-/// Largest value over agencies and the first agency that has it.
-#[inline]
-fn worst(n: usize, value: impl Fn(usize) -> f64) -> (f64, usize) {
-    let mut best = (f64::NEG_INFINITY, 0);
-    for a in 0..n {
-        let v = value(a);
-        if v > best.0 {
-            best = (v, a);
+/// Largest value offered so far and the first agency that offered it.
+#[derive(Clone, Copy)]
+struct Worst(f64, usize);
+
+impl Default for Worst {
+    fn default() -> Self {
+        Worst(f64::NEG_INFINITY, 0)
+    }
+}
+
+impl Worst {
+    #[inline]
+    fn offer(&mut self, v: f64, a: usize) {
+        if v > self.0 {
+            *self = Worst(v, a);
         }
     }
-    best
 }

@@ -65,12 +65,22 @@ pub(super) fn interaction<R: rand::Rng>(s: &Setup, st: &mut State, rng: &mut R) 
     for a in 0..s.n_agencies {
         let g = 1.0 - (-ip.understanding_gain * per_person[a] * u_boost).exp();
         let ag = &s.agency[a];
+        // The mean is of understanding before this month's gain: what the staff brought to the
+        // month, read by the roles challenge and the understanding factor.
+        let mut before = 0.0;
         for p in ag.first_post as usize..(ag.first_post + ag.n_posts) as usize {
             if st.filled[p] {
+                before += st.understanding[p];
                 st.understanding[p] += (1.0 - st.understanding[p]) * g;
             }
         }
-        people += st.filled_count[a] as f64;
+        let filled = st.filled_count[a];
+        st.understanding_mean[a] = if filled > 0 {
+            before / f64::from(filled)
+        } else {
+            0.0
+        };
+        people += f64::from(filled);
     }
     let partners = (s.n_agencies - 1) as f64;
     for a in 0..s.n_agencies {

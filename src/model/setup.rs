@@ -108,6 +108,11 @@ pub struct Setup {
     /// Number of key posts; 0 when no agency has a strategic post and there is no coordinator,
     /// in which case the key-staff rules never fire.
     pub n_key_posts: u32,
+    /// The key posts in post order (the first [`Setup::n_key_posts`] entries), so that
+    /// leadership visits them without scanning every post.
+    pub key_posts: [u8; MAX_AGENCIES + 1],
+    /// `leader_ramp`, kept away from zero: months over which a key holder's leadership ramps up.
+    pub leader_ramp: f64,
     /// The coordinator post (the lead agency's first interface post), when the model has one.
     pub coordinator_post: Option<usize>,
     /// Number of agency pairs, `n_agencies · (n_agencies − 1) / 2`.
@@ -176,6 +181,7 @@ impl Setup {
         let mut post_level = [Level::Operational; MAX_POSTS];
         let mut post_key = [false; MAX_POSTS];
         let mut post_streams = [0u8; MAX_POSTS];
+        let mut key_posts = [0u8; MAX_AGENCIES + 1];
         let lead = names.iter().position(|n| **n == s.lead).unwrap_or(0);
         let coordinator = s.structure.coordinator.expect("resolved");
         let mut n_posts = 0usize;
@@ -200,6 +206,9 @@ impl Setup {
                         && (level == Level::Strategic
                             || (level == Level::Interface && i == lead && coordinator));
                     post_key[n_posts] = key;
+                    if key {
+                        key_posts[n_key_posts as usize] = n_posts as u8;
+                    }
                     n_key_posts += key as u32;
                     n_posts += 1;
                 }
@@ -284,6 +293,8 @@ impl Setup {
             post_key,
             post_streams,
             n_key_posts,
+            key_posts,
+            leader_ramp: p.progress.leader_ramp.max(1e-9),
             coordinator_post: (0..n_posts)
                 .find(|&p| post_key[p] && post_level[p] == Level::Interface),
             n_pairs,

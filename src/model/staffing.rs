@@ -3,7 +3,7 @@
 //! establishment is a setback unless protocols embed the links (reference §2).
 
 use super::draw::threshold;
-use super::kinds::{Level, Milestone, Stage};
+use super::kinds::{Milestone, Stage};
 use super::observe::SetbackCause;
 use super::{Event, Observer, Setup, State};
 
@@ -56,8 +56,7 @@ pub(super) fn staffing<R: rand::Rng, O: Observer>(
             let funded = s.post_streams[p] == 0 || s.post_streams[p] & active_mask != 0;
             if funded && (join >> 32) < refill[a] {
                 let hybrid = (join & 0xffff_ffff) < s.hybrid_threshold;
-                st.filled[p] = true;
-                st.tenure[p] = 0;
+                st.occupy(s, p, a);
                 st.hybrid[p] = hybrid;
                 st.understanding[p] = if hybrid {
                     sp.hybrid_understanding
@@ -99,9 +98,8 @@ fn depart<O: Observer>(
     let sp = &s.params.staffing;
     let pp = &s.params.progress;
     let key = s.post_key[p];
-    st.filled[p] = false;
+    st.vacate(s, p, a);
     st.vacated[p] = true;
-    st.tenure[p] = 0;
     st.understanding[p] = 0.0;
     let weight = if key { sp.key_weight } else { 1.0 };
     let loss = (sp.trust_loss_per_departure * weight / s.agency[a].n_posts as f64
@@ -139,49 +137,31 @@ fn depart<O: Observer>(
     }
 }
 
-/// Per-agency contributions and leadership, read by the later processes.
+/// Per-agency contributions and leadership, read by the later processes. Filled counts are kept
+/// up to date by [`depart`] and [`appoint`] rather than recounted here; the understanding mean is
+/// taken by the interaction process as it updates understanding.
 #[inline]
 fn summarise(s: &Setup, st: &mut State) {
     let sp = &s.params.staffing;
     let pp = &s.params.progress;
-    let mut vacant = 0u32;
-    let mut key_filled = 0u32;
-    let mut lead_sum = 0.0;
+    let mut filled_total = 0u32;
     for a in 0..s.n_agencies {
         let ag = &s.agency[a];
-        let (first, n) = (ag.first_post as usize, ag.n_posts as usize);
-        let mut filled = 0u32;
-        let mut under = 0.0;
-        let mut present = (false, false);
-        for p in first..first + n {
-            if st.filled[p] {
-                filled += 1;
-                under += st.understanding[p];
-                if s.post_level[p] == Level::Strategic {
-                    present.0 = true;
-                } else {
-                    present.1 = true;
-                }
-                if s.post_key[p] {
-                    key_filled += 1;
-                    lead_sum +=
-                        0.5 + 0.5 * (st.tenure[p] as f64 / pp.leader_ramp.max(1e-9)).min(1.0);
-                }
-            }
-        }
-        vacant += n as u32 - filled;
+        let filled = st.filled_count[a];
+        let strategic = st.strategic_filled[a];
+        filled_total += u32::from(filled);
         let time = ag.ring_fenced + (1.0 - ag.ring_fenced) * (1.0 - sp.pullback * st.pressure[a]);
-        st.filled_count[a] = filled as u8;
-        st.contribution[a] = filled as f64 / n as f64 * time;
-        st.understanding_mean[a] = if filled > 0 {
-            under / filled as f64
-        } else {
-            0.0
-        };
-        st.present[a] = present;
+        st.contribution[a] = f64::from(filled) / f64::from(ag.n_posts) * time;
+        st.present[a] = (strategic > 0, filled > strategic);
     }
-    st.vacancy_share = vacant as f64 / s.n_posts as f64;
-    st.key_filled = key_filled;
+    st.vacancy_share = (s.n_posts as u32 - filled_total) as f64 / s.n_posts as f64;
+    let mut lead_sum = 0.0;
+    for &p in &s.key_posts[..s.n_key_posts as usize] {
+        let p = p as usize;
+        if st.filled[p] {
+            lead_sum += 0.5 + 0.5 * (st.tenure[p] as f64 / s.leader_ramp).min(1.0);
+        }
+    }
     let chair = if s.independent_chair {
         pp.chair_bonus
     } else {

@@ -1,7 +1,7 @@
 //! The state of one initiative: small fixed arrays, reused by a worker from rollout to rollout.
 
 use super::draw::{Streams, uniform};
-use super::kinds::{ChallengeKind, Factor, FoldCause, Milestone, Stage};
+use super::kinds::{ChallengeKind, Factor, FoldCause, Level, Milestone, Stage};
 use super::setup::Setup;
 use super::{MAX_AGENCIES, MAX_PAIRS, MAX_POSTS, MAX_STREAMS};
 
@@ -51,8 +51,11 @@ pub struct State {
     pub unresolved: [f64; MAX_AGENCIES],
     /// Share of the agency's posts filled, times the time they can give.
     pub contribution: [f64; MAX_AGENCIES],
-    /// Filled posts of each agency after this month's staffing.
+    /// Filled posts of each agency, kept up to date on every departure and appointment.
     pub filled_count: [u8; MAX_AGENCIES],
+    /// Filled strategic posts of each agency, kept up to date like `filled_count`: decides
+    /// presence at strategic level.
+    pub strategic_filled: [u8; MAX_AGENCIES],
     /// Mean understanding `Ū_a` of the agency's filled posts, 0..1 (0 with none filled): the
     /// roles challenge's driver.
     pub understanding_mean: [f64; MAX_AGENCIES],
@@ -120,7 +123,8 @@ pub struct State {
     // Staffing summaries.
     /// Vacant posts over all posts `V`, 0..1: part of the non-fiscal-resources driver.
     pub vacancy_share: f64,
-    /// Number of key posts filled (compared with [`Setup::n_key_posts`]).
+    /// Number of key posts filled (compared with [`Setup::n_key_posts`]), kept up to date like
+    /// `filled_count`.
     pub key_filled: u32,
     /// Leadership `L`, 0..1: filled key posts, each ramping from ½ to 1 over `leader_ramp`
     /// months of tenure, plus `chair_bonus` with an independent chair.
@@ -183,6 +187,7 @@ impl Default for State {
             unresolved: [0.0; MAX_AGENCIES],
             contribution: [0.0; MAX_AGENCIES],
             filled_count: [0; MAX_AGENCIES],
+            strategic_filled: [0; MAX_AGENCIES],
             understanding_mean: [0.0; MAX_AGENCIES],
             present: [(false, false); MAX_AGENCIES],
             filled: [false; MAX_POSTS],
@@ -247,7 +252,9 @@ impl State {
             let draw = rng.vacancies.next_u64();
             let vacant = ((draw >> 32) as f64) < ag.initial_vacancy * 4_294_967_296.0;
             let hybrid = ((draw & 0xffff_ffff) as u64) < setup.hybrid_threshold;
-            self.filled[p] = !vacant;
+            if !vacant {
+                self.occupy(setup, p, setup.post_agency[p] as usize);
+            }
             self.hybrid[p] = hybrid && !vacant;
             self.understanding[p] = if hybrid {
                 st.hybrid_understanding
@@ -268,6 +275,27 @@ impl State {
             self.stream_term_end[i] = s.start + s.term;
         }
         self.milestones[Milestone::PooledBudget.index()] = setup.pooled_budget;
+    }
+
+    /// A newcomer takes post `p` of agency `a`: the only place, with [`State::vacate`], where
+    /// the filled counts change, so that no process has to recount them.
+    #[inline]
+    pub fn occupy(&mut self, setup: &Setup, p: usize, a: usize) {
+        self.filled[p] = true;
+        self.tenure[p] = 0;
+        self.filled_count[a] += 1;
+        self.strategic_filled[a] += u8::from(setup.post_level[p] == Level::Strategic);
+        self.key_filled += u32::from(setup.post_key[p]);
+    }
+
+    /// The holder of post `p` of agency `a` leaves; the counterpart of [`State::occupy`].
+    #[inline]
+    pub fn vacate(&mut self, setup: &Setup, p: usize, a: usize) {
+        self.filled[p] = false;
+        self.tenure[p] = 0;
+        self.filled_count[a] -= 1;
+        self.strategic_filled[a] -= u8::from(setup.post_level[p] == Level::Strategic);
+        self.key_filled -= u32::from(setup.post_key[p]);
     }
 
     /// Lowest effective commitment over agencies.
