@@ -82,7 +82,7 @@ fn time_run(s: &Scenario, threads: usize) -> (f64, f64) {
     )
 }
 
-/// Draws exactly what the model draws in a month of `setup`, from the same seven streams.
+/// Draws exactly what the model draws in a month of `setup`, from the same six streams.
 fn draw_only(setup: &Setup, streams: &mut Streams<rand_chacha::ChaCha8Rng>) -> u64 {
     let mut acc = 0u64;
     for _ in 0..setup.months {
@@ -94,8 +94,7 @@ fn draw_only(setup: &Setup, streams: &mut Streams<rand_chacha::ChaCha8Rng>) -> u
             acc ^= u64::from(streams.funding.next_u32());
         }
         for _ in 0..setup.n_posts {
-            acc ^= u64::from(streams.turnover.next_u32());
-            acc ^= streams.vacancies.next_u64();
+            acc ^= u64::from(streams.staffing.next_u32());
         }
         for _ in 0..setup.n_pairs {
             acc ^= u64::from(streams.contacts.next_u32());

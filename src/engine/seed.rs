@@ -36,7 +36,7 @@ pub fn independent_seed(seed: u64, j: u64) -> u64 {
     )
 }
 
-/// The seven process streams of one rollout; stream ids follow [`crate::model::draw::STREAM_NAMES`].
+/// The six process streams of one rollout; stream ids follow [`crate::model::draw::STREAM_NAMES`].
 pub fn streams_for(seed: u64, index: u64) -> Streams<ChaCha8Rng> {
     let key = rollout_key(seed, index);
     let make = |id: u64| {
@@ -47,11 +47,10 @@ pub fn streams_for(seed: u64, index: u64) -> Streams<ChaCha8Rng> {
     Streams {
         shocks: make(0),
         funding: make(1),
-        turnover: make(2),
-        vacancies: make(3),
-        contacts: make(4),
-        challenges: make(5),
-        milestones: make(6),
+        staffing: make(2),
+        contacts: make(3),
+        challenges: make(4),
+        milestones: make(5),
     }
 }
 
@@ -71,8 +70,8 @@ mod tests {
     fn process_streams_are_distinct_and_repeatable() {
         let mut a = streams_for(42, 7);
         let mut b = streams_for(42, 7);
-        let x = a.turnover.next_u64();
-        assert_eq!(x, b.turnover.next_u64());
-        assert_ne!(x, a.vacancies.next_u64());
+        let x = a.staffing.next_u64();
+        assert_eq!(x, b.staffing.next_u64());
+        assert_ne!(x, a.contacts.next_u64());
     }
 }

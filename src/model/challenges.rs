@@ -3,7 +3,7 @@
 //! agency's unresolved issues, drags progress while active, and resolves with a probability set
 //! by the weakest commitment, communication, leadership and pooled funding (reference §3–4).
 
-use super::draw::threshold;
+use super::draw::below;
 use super::kinds::{ChallengeKind, Milestone, Stage};
 use super::{Event, MAX_AGENCIES, Observer, Setup, State};
 
@@ -27,9 +27,9 @@ pub(super) fn challenges<R: rand::Rng, O: Observer>(
     let mut drag = 0.0;
     for (k, kind) in ChallengeKind::ALL.iter().enumerate() {
         let kp = cp.kind(*kind);
-        let u = rng.next_u32() as u64; // one draw per kind per month
+        let u = rng.next_u32(); // one draw per kind per month
         if !st.challenge_active[k] {
-            if u < threshold(kp.rate * drivers[k]) {
+            if below(u, kp.rate * drivers[k]) {
                 let severity = (kp.severity * (0.5 + drivers[k])).min(1.0);
                 let agency = affected[k];
                 st.challenge_active[k] = true;
@@ -47,7 +47,7 @@ pub(super) fn challenges<R: rand::Rng, O: Observer>(
                     },
                 );
             }
-        } else if u < threshold(kp.resolution * capacity * (1.0 - 0.5 * drivers[k])) {
+        } else if below(u, kp.resolution * capacity * (1.0 - 0.5 * drivers[k])) {
             let agency = st.challenge_agency[k] as usize;
             st.challenge_active[k] = false;
             st.unresolved[agency] =
@@ -69,7 +69,7 @@ pub(super) fn challenges<R: rand::Rng, O: Observer>(
 }
 
 /// Each kind's driver (0..1) and the agency that feels it most.
-#[inline]
+#[inline(always)]
 fn drivers(s: &Setup, st: &State) -> ([f64; NC], [usize; NC]) {
     let cp = &s.params.challenges;
     let n = s.n_agencies;
@@ -115,7 +115,7 @@ fn drivers(s: &Setup, st: &State) -> ([f64; NC], [usize; NC]) {
     };
     who[0] = pressure.1;
     // Roles: low understanding, worse where roles overlap or merge.
-    d[1] = confusion.0 * (1.0 + cp.overlap_factor * s.role_overlap) / (1.0 + cp.overlap_factor);
+    d[1] = confusion.0 * s.roles_scale;
     who[1] = confusion.1;
     // Competing priorities: misalignment times budget pressure.
     d[2] = misfit.0.min(1.0);
@@ -130,7 +130,7 @@ fn drivers(s: &Setup, st: &State) -> ([f64; NC], [usize; NC]) {
     d[3] = (0.5 * st.vacancy_share + 0.5 * short.0 + accommodation).min(1.0);
     who[3] = short.1;
     // Communication: low quality, worse with dispersion.
-    d[4] = (1.0 - st.quality) * (1.0 + s.dispersion) / 2.0;
+    d[4] = (1.0 - st.quality) * s.communication_scale;
     who[4] = isolation.1;
     // Cultures: culture distance times low trust.
     d[5] = cultures.0;

@@ -8,7 +8,7 @@ use super::{Setup, State};
 #[inline]
 pub(super) fn commitment(s: &Setup, st: &mut State) {
     let cp = &s.params.commitment;
-    let small_wins = ((st.stage.index().min(5) as f64 + st.progress) / 5.0).min(1.0);
+    let small_wins = ((st.stage.index().min(5) as f64 + st.progress) * 0.2).min(1.0);
     let security = st.funding_factor * (1.0 - st.ending_share);
     let [ws0, ws1, ws2, ws3] = cp.strategic_weights;
     let [wo0, wo1, wo2, wo3] = cp.operational_weights;

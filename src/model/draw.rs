@@ -12,10 +12,9 @@ pub struct Streams<R> {
     pub shocks: R,
     /// Funding renewal at the end of terms.
     pub funding: R,
-    /// Departures of post holders.
-    pub turnover: R,
-    /// Refilling vacancies and whether the newcomer is hybrid.
-    pub vacancies: R,
+    /// Staffing: one draw per post per month decides a departure from a filled post, or a refill
+    /// of a vacant one and whether the newcomer is hybrid; at month 0, initial vacancies.
+    pub staffing: R,
     /// Volume of cross-agency contacts.
     pub contacts: R,
     /// Onset and resolution of challenges.
@@ -25,11 +24,10 @@ pub struct Streams<R> {
 }
 
 /// Names of the sub-streams, in stream-id order.
-pub const STREAM_NAMES: [&str; 7] = [
+pub const STREAM_NAMES: [&str; 6] = [
     "shocks",
     "funding",
-    "turnover",
-    "vacancies",
+    "staffing",
     "contacts",
     "challenges",
     "milestones",
@@ -43,10 +41,19 @@ pub fn threshold(p: f64) -> u64 {
     (p.clamp(0.0, 1.0) * TWO32) as u64
 }
 
+/// True when the `u32` draw `u` falls below probability `p`: with probability `p` for a fresh
+/// draw (none below 0, all above 1). Compared as floats: converting a float to an integer
+/// threshold saturates through a slow branchy sequence on x86-64, converting the draw to a float
+/// is one instruction.
+#[inline]
+pub fn below(u: u32, p: f64) -> bool {
+    f64::from(u) < p * TWO32
+}
+
 /// True with probability `p`, from one `u32` draw.
 #[inline]
 pub fn chance<R: Rng>(rng: &mut R, p: f64) -> bool {
-    (rng.next_u32() as u64) < threshold(p)
+    below(rng.next_u32(), p)
 }
 
 /// Uniform in (0, 1) from one `u32` draw.

@@ -3,8 +3,20 @@
 //! back its non-pooled contribution ("retreat to core business", reference §3); pooled money is
 //! protected.
 
-use super::draw::threshold;
+use super::draw::below;
 use super::{Event, Observer, Setup, State};
+
+/// Set bits of each byte: the fund-holder count of a holder mask (x86-64's baseline has no
+/// population-count instruction, and the portable fallback is a dozen operations).
+const ONES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        table[i] = (i as u32).count_ones() as u8;
+        i += 1;
+    }
+    table
+};
 
 #[inline]
 pub(super) fn funding<R: rand::Rng, O: Observer>(
@@ -24,7 +36,7 @@ pub(super) fn funding<R: rand::Rng, O: Observer>(
     let sustain = s.params.challenges.sustainability_window;
     for i in 0..s.n_streams {
         let f = &s.stream[i];
-        let u = rng.next_u32() as u64; // one draw per stream per month keeps the stream aligned
+        let u = rng.next_u32(); // one draw per stream per month keeps the stream aligned
         if !st.stream_active[i] && month == f.start && f.start > 0 {
             st.stream_active[i] = true;
             obs.event(month, Event::FundingStarted { stream: i as u8 });
@@ -35,10 +47,10 @@ pub(super) fn funding<R: rand::Rng, O: Observer>(
         if !st.stream_mainstream[i] && month == st.stream_term_end[i] {
             let pressure = f.agency.map_or(0.0, |a| st.pressure[a as usize]);
             let renewal = f.renewal * (1.0 - fp.renewal_pressure_sensitivity * pressure);
-            if u < threshold(f.mainstream) {
+            if below(u, f.mainstream) {
                 st.stream_mainstream[i] = true;
                 obs.event(month, Event::FundingMainstreamed { stream: i as u8 });
-            } else if u < threshold(f.mainstream + renewal) {
+            } else if below(u, f.mainstream + renewal) {
                 st.stream_term_end[i] += f.term;
                 obs.event(month, Event::FundingRenewed { stream: i as u8 });
             } else {
@@ -79,21 +91,18 @@ pub(super) fn funding<R: rand::Rng, O: Observer>(
     st.previous_available = st.available;
     st.available = available;
     st.adequacy = if required > 0.0 {
-        available / required
+        available * s.inv_required[st.stage.index().min(5)]
     } else {
         1.0
     };
     st.funding_factor = st.adequacy.min(1.0);
-    st.pooled_share = if available > 0.0 {
-        pooled / available
+    let per_pound = if available > 0.0 {
+        1.0 / available
     } else {
         0.0
     };
-    st.ending_share = if available > 0.0 {
-        ending / available
-    } else {
-        0.0
-    };
-    st.fund_holders = holders.count_ones();
+    st.pooled_share = pooled * per_pound;
+    st.ending_share = ending * per_pound;
+    st.fund_holders = u32::from(ONES[holders as usize]);
     st.streams_ending = streams_ending;
 }

@@ -8,6 +8,7 @@ mod challenges;
 mod commitment;
 pub mod draw;
 mod environment;
+pub mod fastmath;
 mod funding;
 mod interaction;
 pub mod kinds;
@@ -47,7 +48,7 @@ pub fn step<R: rand::Rng, O: Observer>(
     state.month += 1;
     environment::environment(setup, state, &mut rng.shocks, obs);
     funding::funding(setup, state, &mut rng.funding, obs);
-    staffing::staffing(setup, state, &mut rng.turnover, &mut rng.vacancies, obs);
+    staffing::staffing(setup, state, &mut rng.staffing, obs);
     interaction::interaction(setup, state, &mut rng.contacts);
     commitment::commitment(setup, state);
     challenges::challenges(setup, state, &mut rng.challenges, obs);

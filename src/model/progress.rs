@@ -2,8 +2,10 @@
 //! (including the Table 2.1 criteria for well established), setbacks, and folding.
 
 use super::draw::chance;
+use super::fastmath;
 use super::kinds::{Criterion, Factor, FoldCause, Milestone, Stage};
 use super::observe::SetbackCause;
+use super::setup::RECIPROCAL;
 use super::{Event, Observer, Setup, State};
 
 /// Smallest factor value in the geometric mean, so that one zero factor does not make the log
@@ -44,7 +46,7 @@ pub(super) fn progress<R: rand::Rng, O: Observer>(
     // at least the cliff level to below it, judged against the current stage's requirement.
     let required = s.required[st.stage.index().min(5)];
     let before = if required > 0.0 {
-        st.previous_available / required
+        st.previous_available * s.inv_required[st.stage.index().min(5)]
     } else {
         1.0
     };
@@ -107,14 +109,11 @@ fn readiness(s: &Setup, st: &mut State) {
     let pp = &s.params.progress;
     let n = s.n_agencies;
     let mut mean_c = 0.0;
-    let mut mean_align = 0.0;
     let mut involved = 0.0;
     let mut under = 0.0;
-    let mut people = 0.0;
     let mut time = 0.0;
     for a in 0..n {
         mean_c += st.commitment[a];
-        mean_align += s.agency[a].alignment;
         let (strategic, front) = st.present[a];
         let presence = if strategic && front {
             1.0
@@ -123,18 +122,11 @@ fn readiness(s: &Setup, st: &mut State) {
         } else {
             0.0
         };
-        let outside = if s.agency[a].outside {
-            0.5 + 0.5 * s.params.interaction.outside_council_factor
-        } else {
-            1.0
-        };
-        involved += presence * outside;
+        involved += presence * s.agency[a].involvement;
         under += st.understanding_mean[a] * st.filled_count[a] as f64;
-        people += st.filled_count[a] as f64;
         time += st.contribution[a];
     }
-    let nf = n as f64;
-    let (mean_c, mean_align) = (mean_c / nf, mean_align / nf);
+    let mean_c = mean_c * s.inv_agencies;
     let weakest = st.weakest_commitment(s);
     let w = pp.weakest_agency_weight;
     let aims = if st.has(Milestone::CommonAims) {
@@ -146,30 +138,31 @@ fn readiness(s: &Setup, st: &mut State) {
     for k in 0..s.n_pairs {
         trust += st.trust[k];
     }
+    // The commitment factor is itself a weighted geometric mean: keep its logarithm.
+    let ln_commitment = w * fastmath::ln(weakest.max(FACTOR_FLOOR))
+        + (1.0 - w) * fastmath::ln(mean_c.max(FACTOR_FLOOR));
     let f = [
-        weakest.max(FACTOR_FLOOR).powf(w) * mean_c.max(FACTOR_FLOOR).powf(1.0 - w),
-        if people > 0.0 { under / people } else { 0.0 },
-        mean_align * aims,
+        fastmath::exp(ln_commitment),
+        under * RECIPROCAL[st.filled_total as usize],
+        s.mean_alignment * aims,
         st.quality,
         st.leadership,
-        involved / nf,
+        involved * s.inv_agencies,
         st.funding_factor,
-        trust / s.n_pairs as f64,
-        time / nf,
+        trust * s.inv_pairs,
+        time * s.inv_agencies,
     ];
-    let mut log_r = 0.0;
+    // Both means are at least the floor, so the commitment factor is too.
+    // No branch on saturated factors: whether funding or leadership is at 1 changes from month
+    // to month unpredictably, and fastmath::ln(1) is exactly 0.
+    let mut log_r = s.factor_weights[0] * ln_commitment;
     let mut lowest = 0;
-    for i in 0..Factor::COUNT {
-        // ln 1 = 0 exactly: skipping saturated factors (funding, leadership) changes no bit.
-        if f[i] < 1.0 {
-            log_r += s.factor_weights[i] * f[i].max(FACTOR_FLOOR).ln();
-        }
-        if f[i] < f[lowest] {
-            lowest = i;
-        }
+    for i in 1..Factor::COUNT {
+        log_r += s.factor_weights[i] * fastmath::ln(f[i].max(FACTOR_FLOOR));
+        lowest = if f[i] < f[lowest] { i } else { lowest };
     }
     st.factors = f;
-    st.readiness = log_r.exp();
+    st.readiness = fastmath::exp(log_r);
     st.binding = Factor::ALL[lowest];
 }
 

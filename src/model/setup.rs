@@ -2,9 +2,23 @@
 //! once per run and shared read-only by every worker.
 
 use super::draw::threshold;
+use super::fastmath;
 use super::kinds::{Level, Stage};
 use super::{MAX_AGENCIES, MAX_PAIRS, MAX_POSTS, MAX_STREAMS};
 use crate::scenario::{AgencyKind, Params, Scenario};
+
+/// 1/n for n = 0 ..= [`MAX_POSTS`], with 1/0 taken as 0: counts of filled posts divide means,
+/// and a multiplication is several times quicker than a division in the monthly step. Taking
+/// 1/0 as 0 makes the mean over no posts 0 without a branch.
+pub const RECIPROCAL: [f64; MAX_POSTS + 1] = {
+    let mut table = [0.0; MAX_POSTS + 1];
+    let mut n = 1;
+    while n <= MAX_POSTS {
+        table[n] = 1.0 / n as f64;
+        n += 1;
+    }
+    table
+};
 
 /// Per-agency constants.
 #[derive(Debug, Clone, Copy, Default)]
@@ -32,6 +46,9 @@ pub struct AgencySetup {
     /// Position on the two culture axes, each 0..1; the distance between two agencies slows
     /// their trust and drives the cultures challenge.
     pub culture: [f64; 2],
+    /// Weight of the agency's presence in the involvement factor: 1, or half-way to
+    /// `outside_council_factor` for an agency outside the council.
+    pub involvement: f64,
     /// Unresolved issues at month 0, 0..1.
     pub unresolved0: f64,
     /// Departure thresholds against a `u32` draw: ordinary and on a stream about to end.
@@ -53,6 +70,8 @@ pub struct AgencySetup {
     /// Number of posts the agency puts in (1 to 8); divides each departure's trust loss and
     /// scales contribution.
     pub n_posts: u8,
+    /// `1 / n_posts`.
+    pub inv_posts: f64,
 }
 
 /// Per-stream constants.
@@ -111,8 +130,6 @@ pub struct Setup {
     /// The key posts in post order (the first [`Setup::n_key_posts`] entries), so that
     /// leadership visits them without scanning every post.
     pub key_posts: [u8; MAX_AGENCIES + 1],
-    /// `leader_ramp`, kept away from zero: months over which a key holder's leadership ramps up.
-    pub leader_ramp: f64,
     /// The coordinator post (the lead agency's first interface post), when the model has one.
     pub coordinator_post: Option<usize>,
     /// Number of agency pairs, `n_agencies · (n_agencies − 1) / 2`.
@@ -126,6 +143,18 @@ pub struct Setup {
     /// Either agency of the pair is outside the council and not coterminous: the pair's contacts
     /// are multiplied by `outside_council_factor`.
     pub pair_outside: [bool; MAX_PAIRS],
+    /// Contacts per person-month of each pair before time, coordinator and noise: the contact
+    /// rate, times `outside_council_factor` for an outside pair.
+    pub pair_contact_rate: [f64; MAX_PAIRS],
+    /// Trust gained per contact by each pair, before saturation: `trust_gain` times the levers'
+    /// boost, slowed by the pair's culture distance.
+    pub pair_trust_gain: [f64; MAX_PAIRS],
+    /// Understanding gained per contact per person: `understanding_gain` times the levers' boost
+    /// (co-location included).
+    pub understanding_gain: f64,
+    /// Communication quality's multiplier for dispersion and information sharing, fixed by the
+    /// scenario.
+    pub quality_scale: f64,
     /// Number of funding streams, 0 to 8.
     pub n_streams: usize,
     /// Per-stream constants, in name order (bit `i` of the stream masks is stream `i`).
@@ -161,6 +190,31 @@ pub struct Setup {
     pub independent_chair: bool,
     /// Monthly reorganisation chance.
     pub reorganisation_monthly: f64,
+    /// Reciprocals of the initiative's fixed counts: agencies, pairs, partners of one agency
+    /// (agencies − 1), posts and key posts (at least 1).
+    pub inv_agencies: f64,
+    /// See [`Setup::inv_agencies`].
+    pub inv_pairs: f64,
+    /// See [`Setup::inv_agencies`].
+    pub inv_partners: f64,
+    /// See [`Setup::inv_agencies`].
+    pub inv_posts: f64,
+    /// See [`Setup::inv_agencies`].
+    pub inv_key_posts: f64,
+    /// `1 / leader_ramp`.
+    pub inv_leader_ramp: f64,
+    /// `1 / required` for each stage, 0 where nothing is required.
+    pub inv_required: [f64; 6],
+    /// Contacts per person that make communication sufficient, as a multiplier of contacts per
+    /// person: `2 / communication_contact_need` (each contact involves two people).
+    pub contact_sufficiency: f64,
+    /// The roles driver's multiplier of confusion: `(1 + overlap_factor · role_overlap) / (1 +
+    /// overlap_factor)`.
+    pub roles_scale: f64,
+    /// The communication driver's multiplier of poor quality: `(1 + dispersion) / 2`.
+    pub communication_scale: f64,
+    /// Mean alignment over agencies: the common-aims factor before the aims are agreed.
+    pub mean_alignment: f64,
     /// Readiness weights normalised to sum to 1.
     pub factor_weights: [f64; 9],
     /// `hybrid_share` as a threshold against a `u32` draw: a newcomer (or initial holder) whose
@@ -189,9 +243,11 @@ impl Setup {
         for (i, (name, a)) in s.agencies.iter().enumerate() {
             let kind = a.kind.expect("resolved");
             let turnover = a.annual_turnover.expect("resolved");
-            let monthly = 1.0 - (1.0 - turnover).powf(1.0 / 12.0);
+            let monthly = 1.0 - fastmath::powf(1.0 - turnover, 1.0 / 12.0);
             let short = (monthly * p.staffing.short_term_hazard_multiplier).min(1.0);
             let first = n_posts;
+            let outside = a.outside_council.expect("resolved")
+                && !(kind == AgencyKind::Health && s.levers.coterminous_health);
             for (level, count) in [
                 (Level::Strategic, a.posts.strategic),
                 (Level::Interface, a.posts.interface),
@@ -222,10 +278,14 @@ impl Setup {
                 pressure0: a.budget_pressure,
                 pressure_trend_monthly: a.budget_pressure_trend / 12.0,
                 directed: a.directed,
-                outside: a.outside_council.expect("resolved")
-                    && !(kind == AgencyKind::Health && s.levers.coterminous_health),
+                outside,
                 culture: a.culture.expect("resolved"),
                 unresolved0: a.unresolved_issues,
+                involvement: if outside {
+                    0.5 + 0.5 * p.interaction.outside_council_factor
+                } else {
+                    1.0
+                },
                 leave_threshold: threshold(monthly),
                 leave_threshold_short: threshold(short),
                 refill_base: (a.replace_probability / a.vacancy_months.expect("resolved")).min(1.0),
@@ -233,6 +293,7 @@ impl Setup {
                 initial_vacancy: a.initial_vacancy,
                 first_post: first as u8,
                 n_posts: (n_posts - first) as u8,
+                inv_posts: 1.0 / (n_posts - first) as f64,
             };
         }
         let mut stream = [StreamSetup::default(); MAX_STREAMS];
@@ -279,7 +340,44 @@ impl Setup {
                 n_pairs += 1;
             }
         }
+        let ip = &p.interaction;
+        let co_location = s.levers.co_location.expect("resolved");
+        let contact_rate = s.structure.contact_rate.expect("resolved");
+        let dispersion = s.structure.dispersion.expect("resolved");
+        // Joint training and protocols speed trust and understanding; sharing a site speeds
+        // understanding only.
+        let boost =
+            1.0 + if s.levers.joint_training {
+                ip.joint_training_boost
+            } else {
+                0.0
+            } + if s.levers.protocols {
+                ip.protocol_boost
+            } else {
+                0.0
+            };
+        let mut pair_contact_rate = [0.0; MAX_PAIRS];
+        let mut pair_trust_gain = [0.0; MAX_PAIRS];
+        for k in 0..n_pairs {
+            let outside = if pair_outside[k] {
+                ip.outside_council_factor
+            } else {
+                1.0
+            };
+            pair_contact_rate[k] = contact_rate * outside;
+            pair_trust_gain[k] =
+                ip.trust_gain * boost / (1.0 + ip.culture_slowdown * pair_distance[k]);
+        }
+        let sharing = if s.levers.protocols {
+            1.0
+        } else {
+            1.0 - ip.no_protocol_penalty
+        };
+        let dispersion_penalty =
+            dispersion * ip.dispersion_penalty * if co_location { 0.5 } else { 1.0 };
         let need = s.structure.funding_need.expect("resolved") * s.required_funding;
+        let required = p.funding.stage_requirement.map(|r| r * need);
+        let role_overlap = s.structure.role_overlap.expect("resolved");
         let weight_sum: f64 = p.progress.factor_weights.iter().sum();
         Setup {
             months: s.months,
@@ -294,27 +392,52 @@ impl Setup {
             post_streams,
             n_key_posts,
             key_posts,
-            leader_ramp: p.progress.leader_ramp.max(1e-9),
             coordinator_post: (0..n_posts)
                 .find(|&p| post_key[p] && post_level[p] == Level::Interface),
             n_pairs,
             pair,
             pair_distance,
             pair_outside,
+            pair_contact_rate,
+            pair_trust_gain,
+            understanding_gain: ip.understanding_gain
+                * (boost
+                    + if co_location {
+                        ip.co_location_boost
+                    } else {
+                        0.0
+                    }),
+            quality_scale: (1.0 - dispersion_penalty) * sharing,
             n_streams: s.funding.len(),
             stream,
-            required: p.funding.stage_requirement.map(|r| r * need),
-            contact_rate: s.structure.contact_rate.expect("resolved"),
+            required,
+            contact_rate,
             coordinator,
             delivers_services: s.structure.delivers_services.expect("resolved"),
-            dispersion: s.structure.dispersion.expect("resolved"),
-            role_overlap: s.structure.role_overlap.expect("resolved"),
-            co_location: s.levers.co_location.expect("resolved"),
+            dispersion,
+            role_overlap,
+            co_location,
             pooled_budget: s.levers.pooled_budget,
             joint_training: s.levers.joint_training,
             protocols: s.levers.protocols,
             independent_chair: s.levers.independent_chair,
-            reorganisation_monthly: 1.0 - (-p.environment.reorganisation_rate / 12.0).exp(),
+            reorganisation_monthly: 1.0 - fastmath::exp(-p.environment.reorganisation_rate / 12.0),
+            inv_agencies: 1.0 / n_agencies as f64,
+            inv_pairs: 1.0 / n_pairs as f64,
+            inv_partners: 1.0 / (n_agencies - 1) as f64,
+            inv_posts: 1.0 / n_posts as f64,
+            inv_key_posts: 1.0 / n_key_posts.max(1) as f64,
+            inv_leader_ramp: 1.0 / p.progress.leader_ramp.max(1e-9),
+            inv_required: required.map(|r| if r > 0.0 { 1.0 / r } else { 0.0 }),
+            contact_sufficiency: 2.0 / ip.communication_contact_need,
+            roles_scale: (1.0 + p.challenges.overlap_factor * role_overlap)
+                / (1.0 + p.challenges.overlap_factor),
+            communication_scale: (1.0 + dispersion) / 2.0,
+            mean_alignment: agency[..n_agencies]
+                .iter()
+                .map(|a| a.alignment)
+                .sum::<f64>()
+                / n_agencies as f64,
             factor_weights: p.progress.factor_weights.map(|w| w / weight_sum),
             hybrid_threshold: threshold(p.staffing.hybrid_share),
             params: p.clone(),

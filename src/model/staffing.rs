@@ -2,7 +2,7 @@
 //! agency's trust with them ("dependent on individuals", reference §5); a key departure before
 //! establishment is a setback unless protocols embed the links (reference §2).
 
-use super::draw::threshold;
+use super::draw::below;
 use super::kinds::{Milestone, Stage};
 use super::observe::SetbackCause;
 use super::{Event, Observer, Setup, State};
@@ -11,8 +11,7 @@ use super::{Event, Observer, Setup, State};
 pub(super) fn staffing<R: rand::Rng, O: Observer>(
     s: &Setup,
     st: &mut State,
-    turnover: &mut R,
-    vacancies: &mut R,
+    rng: &mut R,
     obs: &mut O,
 ) {
     let sp = &s.params.staffing;
@@ -22,13 +21,12 @@ pub(super) fn staffing<R: rand::Rng, O: Observer>(
     } else {
         0.0
     };
-    let mut refill = [0u64; super::MAX_AGENCIES];
+    let mut refill = [0.0f64; super::MAX_AGENCIES];
     for a in 0..s.n_agencies {
         let ag = &s.agency[a];
-        let q = ag.refill_base
+        refill[a] = ag.refill_base
             * (1.0 - sp.refill_pressure_sensitivity * st.pressure[a])
             * (sp.refill_commitment_floor + (1.0 - sp.refill_commitment_floor) * st.commitment[a]);
-        refill[a] = threshold(q);
     }
     let mut active_mask = 0u8;
     for i in 0..s.n_streams {
@@ -37,9 +35,9 @@ pub(super) fn staffing<R: rand::Rng, O: Observer>(
     for p in 0..s.n_posts {
         let a = s.post_agency[p] as usize;
         let ag = &s.agency[a];
-        // Two draws per post per month, whatever the post's state, keep both streams aligned.
-        let leave = turnover.next_u32() as u64;
-        let join = vacancies.next_u64();
+        // One draw per post per month, whatever the post's state, keeps the stream aligned: a
+        // filled post reads it as a departure, a vacant one as a refill.
+        let u = rng.next_u32();
         if st.filled[p] {
             st.tenure[p] += 1;
             let limit = if s.post_streams[p] & st.streams_ending != 0 {
@@ -47,15 +45,17 @@ pub(super) fn staffing<R: rand::Rng, O: Observer>(
             } else {
                 ag.leave_threshold
             };
-            if leave < limit {
-                depart(s, st, p, a, embedding, leave as f64 / limit as f64, obs);
+            if u64::from(u) < limit {
+                depart(s, st, p, a, embedding, f64::from(u) / limit as f64, obs);
             }
         } else {
             // A post whose every funding stream has ended is not refilled: cross-agency posts are
             // cut first (reference §3).
             let funded = s.post_streams[p] == 0 || s.post_streams[p] & active_mask != 0;
-            if funded && (join >> 32) < refill[a] {
-                let hybrid = (join & 0xffff_ffff) < s.hybrid_threshold;
+            if funded && below(u, refill[a]) {
+                // Given a refill the draw is uniform below the threshold: where it falls decides
+                // whether the newcomer is hybrid, without a second draw.
+                let hybrid = below(u, refill[a] * sp.hybrid_share);
                 st.occupy(s, p, a);
                 st.hybrid[p] = hybrid;
                 st.understanding[p] = if hybrid {
@@ -151,15 +151,17 @@ fn summarise(s: &Setup, st: &mut State) {
         let strategic = st.strategic_filled[a];
         filled_total += u32::from(filled);
         let time = ag.ring_fenced + (1.0 - ag.ring_fenced) * (1.0 - sp.pullback * st.pressure[a]);
-        st.contribution[a] = f64::from(filled) / f64::from(ag.n_posts) * time;
+        st.time_given[a] = time;
+        st.contribution[a] = f64::from(filled) * ag.inv_posts * time;
         st.present[a] = (strategic > 0, filled > strategic);
     }
-    st.vacancy_share = (s.n_posts as u32 - filled_total) as f64 / s.n_posts as f64;
+    st.filled_total = filled_total;
+    st.vacancy_share = (s.n_posts as u32 - filled_total) as f64 * s.inv_posts;
     let mut lead_sum = 0.0;
     for &p in &s.key_posts[..s.n_key_posts as usize] {
         let p = p as usize;
         if st.filled[p] {
-            lead_sum += 0.5 + 0.5 * (st.tenure[p] as f64 / s.leader_ramp).min(1.0);
+            lead_sum += 0.5 + 0.5 * (st.tenure[p] as f64 * s.inv_leader_ramp).min(1.0);
         }
     }
     let chair = if s.independent_chair {
@@ -167,5 +169,5 @@ fn summarise(s: &Setup, st: &mut State) {
     } else {
         0.0
     };
-    st.leadership = (lead_sum / s.n_key_posts.max(1) as f64 + chair).min(1.0);
+    st.leadership = (lead_sum * s.inv_key_posts + chair).min(1.0);
 }

@@ -51,8 +51,13 @@ pub struct State {
     pub unresolved: [f64; MAX_AGENCIES],
     /// Share of the agency's posts filled, times the time they can give.
     pub contribution: [f64; MAX_AGENCIES],
+    /// Share of their time the agency's post holders can give this month: the ring-fenced part,
+    /// and the rest less what pressure pulls back. Paces their contacts.
+    pub time_given: [f64; MAX_AGENCIES],
     /// Filled posts of each agency, kept up to date on every departure and appointment.
     pub filled_count: [u8; MAX_AGENCIES],
+    /// Filled posts over all agencies after this month's staffing.
+    pub filled_total: u32,
     /// Filled strategic posts of each agency, kept up to date like `filled_count`: decides
     /// presence at strategic level.
     pub strategic_filled: [u8; MAX_AGENCIES],
@@ -186,8 +191,10 @@ impl Default for State {
             commitment: [0.0; MAX_AGENCIES],
             unresolved: [0.0; MAX_AGENCIES],
             contribution: [0.0; MAX_AGENCIES],
+            time_given: [0.0; MAX_AGENCIES],
             filled_count: [0; MAX_AGENCIES],
             strategic_filled: [0; MAX_AGENCIES],
+            filled_total: 0,
             understanding_mean: [0.0; MAX_AGENCIES],
             present: [(false, false); MAX_AGENCIES],
             filled: [false; MAX_POSTS],
@@ -249,7 +256,7 @@ impl State {
         let st = &setup.params.staffing;
         for p in 0..setup.n_posts {
             let ag = &setup.agency[setup.post_agency[p] as usize];
-            let draw = rng.vacancies.next_u64();
+            let draw = rng.staffing.next_u64();
             let vacant = ((draw >> 32) as f64) < ag.initial_vacancy * 4_294_967_296.0;
             let hybrid = ((draw & 0xffff_ffff) as u64) < setup.hybrid_threshold;
             if !vacant {

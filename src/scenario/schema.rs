@@ -549,14 +549,14 @@ impl Default for ChallengeParams {
     fn default() -> Self {
         ChallengeParams {
             // Onset rates and issue_gain set by calibration (docs/calibration.md).
-            fiscal: ChallengeKindParams::new(0.08, 0.15, 0.25),
-            roles: ChallengeKindParams::new(0.19, 0.1, 0.3),
-            competing_priorities: ChallengeKindParams::new(0.16, 0.1, 0.25),
-            non_fiscal_resources: ChallengeKindParams::new(0.1, 0.1, 0.35),
+            fiscal: ChallengeKindParams::new(0.06, 0.15, 0.25),
+            roles: ChallengeKindParams::new(0.24, 0.1, 0.3),
+            competing_priorities: ChallengeKindParams::new(0.2, 0.1, 0.25),
+            non_fiscal_resources: ChallengeKindParams::new(0.13, 0.1, 0.35),
             communication: ChallengeKindParams::new(0.04, 0.1, 0.35),
-            cultures: ChallengeKindParams::new(0.04, 0.1, 0.3),
-            management: ChallengeKindParams::new(0.01, 0.1, 0.35),
-            issue_gain: 2.1,
+            cultures: ChallengeKindParams::new(0.05, 0.1, 0.3),
+            management: ChallengeKindParams::new(0.02, 0.1, 0.35),
+            issue_gain: 1.875,
             issue_decay: 0.03,
             resolution_weights: [0.3, 0.2, 0.2, 0.3],
             fiscal_conflict: 0.4,
@@ -646,12 +646,12 @@ impl Default for ProgressParams {
         // Set by calibration (docs/calibration.md), as are the stage rates of starting to deliver
         // and developing, criteria_commitment, criteria_issues, established_months and
         // range_months.
-        factor_weights[0] = 5.4821;
-        factor_weights[3] = 2.4167;
+        factor_weights[0] = 5.3571;
+        factor_weights[3] = 2.6667;
         ProgressParams {
             factor_weights,
             weakest_agency_weight: 0.6,
-            stage_rate: [0.5, 0.25, 0.2, 0.11, 0.06],
+            stage_rate: [0.5, 0.25, 0.2, 0.2, 0.1],
             steering_commitment: 0.35,
             aims_commitment: 0.4,
             aims_floor: 0.3,
@@ -659,10 +659,10 @@ impl Default for ProgressParams {
             min_delivering_months: 6,
             review_after: 12,
             review_rate: 0.08,
-            established_months: 36,
-            criteria_commitment: 0.5875,
+            established_months: 34,
+            criteria_commitment: 0.6,
             criteria_issues: 0.1,
-            range_months: 35,
+            range_months: 31,
             permanent_tenure: 12,
             criteria_required: 5,
             key_loss_progress: 0.3,
