@@ -34,7 +34,6 @@ pub(super) fn progress<R: rand::Rng, O: Observer>(
             let to = st.stage.next();
             st.stage = to;
             st.progress = 0.0;
-            st.months_in_stage = 0;
             st.last_advance = st.month;
             if to == Stage::WellEstablished && st.reached_well_established.is_none() {
                 st.reached_well_established = Some(st.month);
@@ -60,7 +59,6 @@ pub(super) fn progress<R: rand::Rng, O: Observer>(
             },
         );
     }
-    st.months_in_stage += 1;
     if st.stage.delivering() {
         st.months_delivering += 1;
     }

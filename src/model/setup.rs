@@ -167,8 +167,6 @@ pub struct Setup {
     /// The model has a coordinator post; without one (and without a steering group) the
     /// management challenge is driven harder.
     pub coordinator: bool,
-    /// Resolved `structure.delivers_services`; no rule reads it.
-    pub delivers_services: bool,
     /// 0..1, how dispersed participants are: lowers communication quality and raises the
     /// communication driver.
     pub dispersion: f64,
@@ -413,7 +411,6 @@ impl Setup {
             required,
             contact_rate,
             coordinator,
-            delivers_services: s.structure.delivers_services.expect("resolved"),
             dispersion,
             role_overlap,
             co_location,

@@ -19,8 +19,6 @@ pub struct State {
     /// 0..1 within the current stage; the stage advances when it reaches 1 and the gate holds
     /// (otherwise it waits at 1). Setbacks leave it at 0.5 in the lower stage.
     pub progress: f64,
-    /// Months since the latest stage change. Maintained, but no rule reads it.
-    pub months_in_stage: u32,
     /// Cumulative months spent in a delivering stage; never reset, not even by a setback. Drives
     /// the time gate into `developing`, reviews and the time-based Table 2.1 criteria.
     pub months_delivering: u32,
@@ -179,7 +177,6 @@ impl Default for State {
             month: 0,
             stage: Stage::Idea,
             progress: 0.0,
-            months_in_stage: 0,
             months_delivering: 0,
             last_advance: 0,
             reached_well_established: None,
@@ -320,7 +317,6 @@ impl State {
     pub fn drop_stage(&mut self) -> Stage {
         self.stage = self.stage.previous();
         self.progress = 0.5;
-        self.months_in_stage = 0;
         self.stage
     }
 
