@@ -40,6 +40,7 @@ pub mod exit {
 #[derive(Debug, Parser)]
 #[command(name = "partnersim", version, about, long_about = None)]
 pub struct Cli {
+    /// The subcommand to run.
     #[command(subcommand)]
     pub command: Command,
 }
@@ -131,6 +132,7 @@ fn parse_setting(s: &str) -> Result<(String, f64), String> {
 /// Options of `partnersim study`.
 #[derive(Debug, Args)]
 pub struct StudyArgs {
+    /// Scenarios, replications, seed and design overrides.
     #[command(flatten)]
     pub study: StudyOptions,
     /// Output directory (default: output/study).
@@ -236,6 +238,7 @@ pub struct CompareArgs {
 /// Options of `partnersim calibrate`.
 #[derive(Debug, Args)]
 pub struct CalibrateArgs {
+    /// The study each evaluation runs: scenarios, replications, seed and design overrides.
     #[command(flatten)]
     pub study: StudyOptions,
     /// Most studies to run, each one evaluation of the objective.
@@ -252,14 +255,21 @@ pub struct CalibrateArgs {
 /// Everything that can stop a command, each with its exit code.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
+    /// A scenario file is missing (exit 4) or invalid (exit 3).
     #[error(transparent)]
     Scenario(#[from] ScenarioError),
+    /// The result directory exists without `--force`, or could not be written (exit 5).
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// A chart could not be drawn or written (exit 5).
     #[error(transparent)]
     Plot(#[from] PlotError),
+    /// The study or calibration cannot run as asked: a model's scenario missing or given twice,
+    /// no rollout delivering at the visit ages, or a bad design or `--set` (exit 3).
     #[error(transparent)]
     Study(#[from] StudyError),
+    /// A sweep or merge failed; the exit code follows the cause: 4 missing file, 5 output,
+    /// 2 bad shard, else 3 (see [`CliError::exit_code`]).
     #[error(transparent)]
     Sweep(#[from] SweepError),
 }

@@ -32,6 +32,8 @@
 //! # Ok::<(), partnersim::scenario::ScenarioError>(())
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod cli;
 pub mod compare;
 pub mod engine;

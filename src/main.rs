@@ -1,3 +1,6 @@
+//! The `partnersim` binary: parses the command line and hands it to [`partnersim::cli::run`],
+//! printing any error on stderr and exiting with its class's code ([`partnersim::cli::exit`]).
+
 use clap::Parser;
 
 fn main() {

@@ -53,26 +53,44 @@ pub struct Manifest {
 /// One scenario of a comparison, as recorded in its manifest.
 #[derive(Debug, Clone, Serialize)]
 pub struct ComparedScenario {
+    /// The scenario path as given on the command line.
     pub file: String,
+    /// The seed this scenario ran with: the master seed under common random numbers, a derived
+    /// one for every scenario after the first under `--independent`.
     pub seed: u64,
+    /// Total posts over all agencies ([`Scenario::total_posts`]).
     pub posts: u32,
+    /// [`scenario_sha256`] of the resolved scenario: equal hashes mean equal inputs.
     pub scenario_sha256: String,
+    /// The fully resolved scenario, `--months` applied, enough to re-run it with `partnersim run`.
     pub scenario: Scenario,
 }
 
 /// Provenance of one comparison directory (`partnersim compare`).
 #[derive(Debug, Clone, Serialize)]
 pub struct CompareManifest {
+    /// The command line, arguments joined by spaces (not shell-quoted).
     pub command: String,
+    /// Crate version ([`VERSION`]).
     pub version: &'static str,
+    /// Commit the binary was built from ([`GIT_COMMIT`]).
     pub git_commit: &'static str,
+    /// `common_random_numbers` or `independent`: how the scenarios' random draws relate.
     pub pairing: &'static str,
+    /// Master seed given on the command line; each scenario's own seed is in `scenarios`.
     pub seed: u64,
+    /// Rollouts of each scenario.
     pub rollouts: u64,
+    /// Worker threads used (the number rayon chose when 0 was asked for); does not affect
+    /// results.
     pub threads: usize,
+    /// When the simulation started, UTC, RFC 3339 with seconds ([`rfc3339`]).
     pub started: String,
+    /// When the manifest was built, in the same format.
     pub finished: String,
+    /// Wall-clock seconds from the start of the simulation to just before the manifest was built.
     pub elapsed_seconds: f64,
+    /// Every scenario in command-line order; the first is the baseline.
     pub scenarios: Vec<ComparedScenario>,
 }
 

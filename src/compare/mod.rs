@@ -19,11 +19,13 @@ pub const MEDIAN_KEY: &str = "median_months_to_well_established";
 /// One scenario of a comparison.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Compared {
+    /// The scenario's `name` from its file; labels it in tables, charts and the report.
     pub name: String,
     /// The file as given on the command line.
     pub file: String,
     /// The seed its rollouts were drawn with.
     pub seed: u64,
+    /// Its headline results, with exactly the keys and meaning of `summary.json`.
     pub summary: Summary,
 }
 
@@ -34,35 +36,50 @@ pub struct Compared {
 pub struct Entry {
     /// Name of scenario b.
     pub scenario: String,
+    /// The first (baseline) scenario's value; the same in every entry of a row.
     pub a: Option<f64>,
+    /// Scenario b's value, as `partnersim run` gives it on b's own seed.
     pub b: Option<f64>,
+    /// b − a: a fraction in [−1, 1] for shares, months for the median.
     pub difference: Option<f64>,
+    /// Lower bound of the 95% interval of the difference; `None` when unbounded or undefined.
     pub ci_low: Option<f64>,
+    /// Upper bound of the 95% interval of the difference; `None` when unbounded or undefined.
     pub ci_high: Option<f64>,
 }
 
 /// A metric and its entries, one per scenario after the first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetricRow {
+    /// Stable key in `compare.json`, such as `well_established` or `challenge_fiscal`.
     pub key: String,
+    /// One entry per scenario after the first, in command-line order.
     pub entries: Vec<Entry>,
 }
 
 /// The methods used, written into `compare.json` so it describes itself.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Methods {
+    /// How the intervals of differences in shares were computed.
     pub shares: &'static str,
+    /// How the interval of the difference in median months was computed.
     pub median: &'static str,
+    /// Confidence level of every interval, as a fraction (0.95).
     pub confidence: f64,
 }
 
 /// A finished comparison.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Comparison {
+    /// Common random numbers or independent draws; decides which interval methods apply.
     pub pairing: Pairing,
+    /// Rollouts per scenario (every scenario runs the same number).
     pub rollouts: u64,
+    /// The master seed given on the command line; each scenario's own seed is in [`Compared`].
     pub seed: u64,
+    /// The scenarios in command-line order; the first is the baseline.
     pub scenarios: Vec<Compared>,
+    /// Every metric in the fixed output order of `compare.json` (`docs/compare.md`).
     pub metrics: Vec<MetricRow>,
 }
 

@@ -8,6 +8,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::style::{self, Chart, msg, pct, text_style};
 use crate::stats::Summary;
 
+/// The `challenges` chart of one run, drawn from its summary (`challenges.svg` and `.png`).
 pub struct Challenges<'a>(pub &'a Summary);
 
 /// Height of the title strip.

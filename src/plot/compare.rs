@@ -15,6 +15,8 @@ use crate::stats::Summary;
 /// The scenarios of a comparison, the first the baseline, and what the titles call them.
 #[derive(Debug, Clone, Copy)]
 pub struct Scenarios<'a> {
+    /// One summary per scenario in command-line order; colours follow this order, and the
+    /// first's rollout count goes in the titles.
     pub summaries: &'a [&'a Summary],
     /// "reference vs pooled-budget", "reference vs 6 alternatives".
     pub label: &'a str,

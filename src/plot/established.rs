@@ -7,6 +7,7 @@ use plotters::prelude::*;
 use super::style::{self, Chart, Mark, msg, pct};
 use crate::stats::Summary;
 
+/// The `established` chart of one run, drawn from its summary (`established.svg` and `.png`).
 pub struct Established<'a>(pub &'a Summary);
 
 /// Height of the title and legend strip above the plot.

@@ -22,7 +22,9 @@ pub use stages::{STAGE_COLOURS, stage_label};
 #[derive(Debug, thiserror::Error)]
 #[error("cannot draw {chart}: {message}")]
 pub struct PlotError {
+    /// The chart's file stem (`established`, `stages`, …), so the user knows which one failed.
     pub chart: String,
+    /// What went wrong, prefixed with the format or step (`svg: …`, `png: …`, `font: …`).
     pub message: String,
 }
 

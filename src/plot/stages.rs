@@ -11,6 +11,7 @@ use super::style::{self, Chart, Mark, msg, pct, text_style};
 use crate::model::Stage;
 use crate::stats::Summary;
 
+/// The `stages` chart of one run, drawn from its summary (`stages.svg` and `.png`).
 pub struct Stages<'a>(pub &'a Summary);
 
 /// Height of the title strip.

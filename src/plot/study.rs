@@ -37,10 +37,15 @@ pub fn write(
 
 /// The figures of one study and the sizes that turn counts into percentages.
 pub struct StudyChart<'a> {
+    /// Every figure with its simulated mean and 90% band; design figures are skipped.
     pub figures: &'a [FigureResult],
+    /// Number of simulated studies, named in the title.
     pub replications: usize,
+    /// Initiatives visited per study (30 in NFER's design): 100% of a figure counted in them.
     pub initiatives: f64,
+    /// Interviewees per study (139 in NFER's design): 100% of a figure counted in them.
     pub interviewees: f64,
+    /// Spearman agreement of the ranked tables, quoted in the sub-title.
     pub rank: RankAgreement,
 }
 

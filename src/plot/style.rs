@@ -18,14 +18,22 @@ pub const FONT: &str = "sans-serif";
 /// Chart size in pixels (SVG user units and PNG pixels alike).
 pub const SIZE: (u32, u32) = (900, 560);
 
+/// Title font size in pixels: the largest tried by [`fitted_title`] before it shrinks the title.
 pub const TITLE_SIZE: f64 = 24.0;
+/// Font size in pixels of axis descriptions, category labels and notes on empty charts.
 pub const AXIS_DESC_SIZE: f64 = 18.0;
+/// Font size in pixels of tick labels and the values printed beside bars and in cells.
 pub const LABEL_SIZE: f64 = 16.0;
+/// Font size in pixels of legend entries, legend headings and sub-title notes.
 pub const LEGEND_SIZE: f64 = 16.0;
 
+/// Colour of titles, labels and legend text: near black, softer than pure black on white.
 pub const TEXT: RGBColor = RGBColor(0x22, 0x22, 0x22);
+/// Grey for secondary text (notes, legend headings) and, translucent, for interval bands.
 pub const MUTED_TEXT: RGBColor = RGBColor(0x66, 0x66, 0x66);
+/// Light grey of the grid lines, faint enough not to compete with the data.
 pub const GRID: RGBColor = RGBColor(0xe3, 0xe3, 0xe3);
+/// Dark grey of the axes and of the outline of legend swatches.
 pub const AXIS: RGBColor = RGBColor(0x55, 0x55, 0x55);
 /// Main accent: lines and bars.
 pub const ACCENT: RGBColor = RGBColor(0x1f, 0x6f, 0xb4);

@@ -49,19 +49,29 @@ fn tick(v: f64) -> String {
 /// One point of a one-parameter sweep.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LinePoint {
+    /// The parameter's value at this point.
     pub x: f64,
+    /// The metric's estimate, in its own unit (a share 0 to 1, or months); a non-finite value
+    /// leaves the point out.
     pub estimate: f64,
+    /// Lower bound of the 95% interval, in the estimate's unit; the band's lower edge.
     pub ci_low: f64,
+    /// Upper bound of the 95% interval, in the estimate's unit; the band's upper edge.
     pub ci_high: f64,
 }
 
 /// A metric against one parameter, points sorted by the parameter.
 #[derive(Debug, Clone)]
 pub struct MetricLine<'a> {
+    /// The sweep's name, shown at the start of the title.
     pub title: &'a str,
+    /// The swept parameter's path, labelling the x axis.
     pub parameter: &'a str,
+    /// The metric drawn; shares are shown as percentages on a 0–100 axis.
     pub metric: Metric,
+    /// Rollouts per point, quoted in the title.
     pub rollouts: u64,
+    /// The points, sorted by `x` so the line and band run left to right.
     pub points: Vec<LinePoint>,
 }
 
@@ -167,13 +177,22 @@ impl Chart for MetricLine<'_> {
 /// A metric over a two-parameter grid: `z[i][j]` at `xs[i]`, `ys[j]`.
 #[derive(Debug, Clone)]
 pub struct Heatmap<'a> {
+    /// The sweep's name, shown at the start of the title.
     pub title: &'a str,
+    /// Path of the first parameter, labelling the x axis.
     pub x_name: &'a str,
+    /// Path of the second parameter, labelling the y axis.
     pub y_name: &'a str,
+    /// The metric coloured; shares use a fixed 0–100% scale, the median its own range.
     pub metric: Metric,
+    /// Rollouts per point, quoted in the title.
     pub rollouts: u64,
+    /// The first parameter's grid values, one column of cells each.
     pub xs: Vec<f64>,
+    /// The second parameter's grid values, one row of cells each.
     pub ys: Vec<f64>,
+    /// Estimates in the metric's own unit, `z[i][j]` at `xs[i]`, `ys[j]`; non-finite ones are
+    /// drawn lightest and labelled "–".
     pub z: Vec<Vec<f64>>,
 }
 
@@ -308,12 +327,19 @@ impl Chart for Heatmap<'_> {
 /// Sensitivity indices of each parameter, one bar per series with its interval.
 #[derive(Debug, Clone)]
 pub struct IndexBars<'a> {
+    /// The sweep's name, shown at the start of the title.
     pub title: &'a str,
+    /// The metric whose sensitivity is shown, named in the title.
     pub metric: Metric,
     /// What the value axis measures.
     pub axis: &'a str,
+    /// Share (0 to 1) of the output variance that is seed noise, quoted in the legend so a reader
+    /// can tell whether the indices rise above it.
     pub noise_share: f64,
+    /// Parameter paths, one group of bars each, drawn top down in sweep order.
     pub names: Vec<String>,
+    /// Each series' legend label (such as "first order" and "total") and its index per
+    /// parameter, in `names` order; at most two colours, cycled.
     pub series: Vec<(&'a str, Vec<Ci>)>,
 }
 
@@ -341,10 +367,15 @@ impl Chart for IndexBars<'_> {
             .zip(SERIES_COLOURS.iter().cycle())
             .map(|((label, _), c)| (Mark::Swatch(c.to_rgba()), *label))
             .collect();
-        let noise = format!(
-            "seed noise: {:.0}% of output variance",
-            100.0 * self.noise_share
-        );
+        // With one rollout per point there are no replicates, and the share is unknown.
+        let noise = if self.noise_share.is_nan() {
+            "seed noise: unknown (one rollout per point)".to_string()
+        } else {
+            format!(
+                "seed noise: {:.0}% of output variance",
+                100.0 * self.noise_share
+            )
+        };
         let mut all = entries.clone();
         all.push((Mark::Line(TRANSPARENT), noise.as_str()));
         let legend_w = style::legend_row_width(root, &all)?;

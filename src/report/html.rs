@@ -107,7 +107,9 @@ pub fn card(label: &str, value: &str, ci: &str, what: &str) -> String {
 
 /// A table cell: text escaped; `num` right-aligns it.
 pub enum Cell {
+    /// Plain text, left-aligned and free to wrap.
     Text(String),
+    /// A number, right-aligned so that columns of figures line up.
     Num(String),
     /// Text kept on one line (names).
     NoWrap(String),

@@ -22,7 +22,10 @@ use crate::stats::paired::Indicator;
 /// Where a result came from, for the page's footer.
 #[derive(Debug, Clone, Copy)]
 pub struct Provenance<'a> {
+    /// Crate version of the binary that made the result ([`crate::manifest::VERSION`]).
     pub version: &'a str,
+    /// Commit the binary was built from ([`crate::manifest::GIT_COMMIT`]), so a reader can tell
+    /// whether two reports came from the same model.
     pub git_commit: &'a str,
     /// The command line that made the result.
     pub command: &'a str,

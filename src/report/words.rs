@@ -169,10 +169,15 @@ fn yes_no(b: bool) -> &'static str {
 /// The scenario in plain words: a paragraph on the initiative, one line per agency, one per
 /// funding stream, and the levers.
 pub struct Description {
+    /// The scenario's own description, then its model, agencies, lead, horizon and start stage.
     pub overview: String,
+    /// One sentence per agency, in name order: commitment, alignment, pressure, posts, turnover.
     pub agencies: Vec<String>,
+    /// The money needed each month at full delivery, introducing the list of streams.
     pub money: String,
+    /// One sentence per funding stream, in name order: amount, source, terms and posts it pays for.
     pub streams: Vec<String>,
+    /// Each lever's plain name and whether it is in place ("yes" or "no").
     pub levers: Vec<(String, &'static str)>,
 }
 

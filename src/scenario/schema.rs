@@ -110,10 +110,20 @@ pub struct Levers {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AgencyKind {
+    /// The local education authority and schools: annual turnover 0.14, vacancy rounds of 3
+    /// months, culture [0.2, 0.3].
     Education,
+    /// Social services: annual turnover 0.15, vacancy rounds of 4 months, culture [0.6, 0.6].
     SocialServices,
+    /// Health: the only kind outside the council by default, and the only one that
+    /// `levers.coterminous_health` brings inside; annual turnover 0.11, vacancy rounds of 3
+    /// months, culture [0.9, 0.8].
     Health,
+    /// A voluntary-sector organisation: annual turnover 0.25, vacancy rounds of 2 months,
+    /// culture [0.4, 0.2].
     Voluntary,
+    /// Any other agency, and the default when the table's key names no kind: annual turnover
+    /// 0.15, vacancy rounds of 3 months, culture [0.5, 0.5].
     Other,
 }
 
@@ -274,13 +284,21 @@ impl Default for FundingStream {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Params {
+    /// `[params.environment]`: budget pressure and reorganisations.
     pub environment: EnvironmentParams,
+    /// `[params.funding]`: stage requirements, withdrawal and renewal of money.
     pub funding: FundingParams,
+    /// `[params.staffing]`: departures, refills and what newcomers bring.
     pub staffing: StaffingParams,
+    /// `[params.interaction]`: contacts, trust, understanding and communication quality.
     pub interaction: InteractionParams,
+    /// `[params.commitment]`: how each agency's commitment moves toward its target.
     pub commitment: CommitmentParams,
+    /// `[params.challenges]`: onset, severity and resolution of the seven challenges.
     pub challenges: ChallengeParams,
+    /// `[params.progress]`: readiness, stage progress, gates and setbacks.
     pub progress: ProgressParams,
+    /// `[params.folding]`: the floors and durations after which an initiative folds.
     pub folding: FoldingParams,
 }
 
@@ -510,12 +528,26 @@ impl ChallengeKindParams {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ChallengeParams {
+    /// Fiscal resources, felt at strategic level by the agency under the highest budget pressure
+    /// (default rate 0.06 calibrated, severity 0.15, resolution 0.25).
     pub fiscal: ChallengeKindParams,
+    /// Roles and responsibilities, felt at operational level by the agency that understands the
+    /// others least (default rate 0.24 calibrated, severity 0.1, resolution 0.3).
     pub roles: ChallengeKindParams,
+    /// Competing priorities, felt at strategic level where misalignment times pressure is largest
+    /// (default rate 0.2 calibrated, severity 0.1, resolution 0.25).
     pub competing_priorities: ChallengeKindParams,
+    /// Non-fiscal resources, felt at operational level by the agency contributing least
+    /// (default rate 0.13 calibrated, severity 0.1, resolution 0.35).
     pub non_fiscal_resources: ChallengeKindParams,
+    /// Communication, felt at interface level by the agency with the lowest mean trust
+    /// (default rate 0.04 calibrated, severity 0.1, resolution 0.35).
     pub communication: ChallengeKindParams,
+    /// Cultures, felt at operational level by the first agency of the worst pair
+    /// (default rate 0.05 calibrated, severity 0.1, resolution 0.3).
     pub cultures: ChallengeKindParams,
+    /// Management, felt at strategic level by the agency with the lowest strategic commitment
+    /// (default rate 0.02 calibrated, severity 0.1, resolution 0.35).
     pub management: ChallengeKindParams,
     /// Unresolved issues added to the affected agency per unit severity.
     pub issue_gain: f64,
@@ -573,7 +605,8 @@ impl Default for ChallengeParams {
 }
 
 impl ChallengeParams {
-    /// The per-kind parameters in [`ChallengeKind::ALL`] order.
+    /// One kind's parameters: lets the challenge process loop over [`ChallengeKind::ALL`] while
+    /// the TOML keeps one named table per kind.
     pub fn kind(&self, kind: ChallengeKind) -> &ChallengeKindParams {
         match kind {
             ChallengeKind::Fiscal => &self.fiscal,

@@ -79,6 +79,7 @@ impl Indicator {
 /// rollouts with (a, b) = (no, no), (no, yes), (yes, no), (yes, yes), indexed `2·a + b`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PairTables {
+    /// One row per indicator in [`Indicator::all`] order; cell `2·a + b` counts rollouts.
     pub counts: [[u64; 4]; INDICATORS],
 }
 
@@ -119,9 +120,13 @@ impl PairTables {
 /// A paired 2×2 table: `n10` rollouts had the property under a but not b, `n01` under b only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Table2 {
+    /// Rollouts with the property under neither scenario.
     pub n00: u64,
+    /// Rollouts with the property under b only (discordant).
     pub n01: u64,
+    /// Rollouts with the property under a only (discordant).
     pub n10: u64,
+    /// Rollouts with the property under both.
     pub n11: u64,
 }
 
@@ -143,8 +148,11 @@ impl Table2 {
 /// A difference b − a with its 95% interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Difference {
+    /// b − a, a fraction in [−1, 1].
     pub difference: f64,
+    /// Lower bound of the 95% interval, at least −1.
     pub ci_low: f64,
+    /// Upper bound of the 95% interval, at most 1.
     pub ci_high: f64,
 }
 
@@ -237,10 +245,15 @@ pub fn median_month(values: impl Iterator<Item = u16>, months: u32) -> Option<u3
 /// A difference of medians in months with its 95% interval; `None` where undefined.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct MedianDifference {
+    /// Scenario a's median month; `None` when fewer than half of its rollouts got there.
     pub a: Option<u32>,
+    /// Scenario b's median month; `None` when fewer than half of its rollouts got there.
     pub b: Option<u32>,
+    /// b − a in months; `None` when either median is.
     pub difference: Option<f64>,
+    /// Lower bound of the bootstrap interval in months; `None` when unbounded or undefined.
     pub ci_low: Option<f64>,
+    /// Upper bound of the bootstrap interval in months; `None` when unbounded or undefined.
     pub ci_high: Option<f64>,
 }
 

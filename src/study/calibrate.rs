@@ -32,7 +32,9 @@ pub struct Knob {
     pub path: &'static str,
     /// Starting value: the default before calibration.
     pub start: f64,
+    /// Lowest value the search may try: every step is clamped to `min..=max`.
     pub min: f64,
+    /// Highest value the search may try.
     pub max: f64,
     /// First step; halved twice at most.
     pub step: f64,
@@ -255,10 +257,15 @@ pub fn with_defaults(frame: &Frame, values: &[(&str, f64)]) -> Result<Frame, Stu
 /// The objective and its parts.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Score {
+    /// The value the search minimises (see the module documentation); a candidate is accepted
+    /// only when it beats the best so far by more than 1e-9.
     pub objective: f64,
     /// Outcome figures outside their band.
     pub outside: usize,
+    /// Outcome figures scored (design figures are left out): the denominator of `outside`.
     pub outcome_figures: usize,
+    /// Spearman for the three ranked tables; only Tables 6.1 and 7.1 enter the objective, each
+    /// penalised below 0.8.
     pub rank_agreement: RankAgreement,
     /// Mean of min(z², 9) over outcome figures.
     pub misfit: f64,
@@ -291,8 +298,11 @@ pub fn score(outcome: &StudyOutcome) -> Score {
 /// One evaluation of the search.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Step {
+    /// Studies run so far, counting this one (1 is the starting point).
     pub evaluation: usize,
+    /// The candidate's value of each searched parameter, in [`Calibration::knobs`] order.
     pub values: Vec<f64>,
+    /// How the candidate's study fitted the published figures.
     pub score: Score,
     /// Became the best point so far.
     pub accepted: bool,
@@ -311,12 +321,24 @@ pub enum Stop {
 /// The result of a search.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Calibration {
+    /// The parameters searched, with their starts, ranges and steps, so that `calibration.json`
+    /// says what was searched.
     pub knobs: Vec<Knob>,
+    /// Best value of each knob, in `knobs` order: what `calibrated.toml` writes and what the
+    /// shipped defaults in `src/scenario/schema.rs` should equal.
     pub best: Vec<f64>,
+    /// Score of `best`.
     pub best_score: Score,
+    /// Score of the starting point (every knob at its `start`): the baseline the summary
+    /// compares `best_score` with.
     pub start_score: Score,
+    /// Studies run, at most the budget.
     pub evaluations: usize,
+    /// Whether the search converged or ran out of budget; a budget stop means `best` may not be
+    /// a local optimum.
     pub stop: Stop,
+    /// Every evaluation in order, accepted or not: the search's whole path, for
+    /// `calibration.json`.
     pub steps: Vec<Step>,
 }
 

@@ -19,15 +19,25 @@ use super::vocab::{Rationale, StageAnswer};
 /// One published figure against the simulated studies.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FigureResult {
+    /// The figure's stable id, `<table>.<item>.<unit>`; `verdict.outside` lists these.
     pub id: String,
+    /// Table, vignette or section of the report, copied from the figures file for readers of
+    /// `study.json`.
     pub source: String,
+    /// What is counted, in the report's words: the figure's label in `study.svg`.
     pub label: String,
+    /// Initiatives (of 30) or interviewees (of 139): the plot divides by the matching total to
+    /// show percentages.
     pub unit: Unit,
+    /// The count NFER published.
     pub published: f64,
     /// Reproduced by the sample's construction.
     pub design: bool,
+    /// Mean count over the replications.
     pub simulated_mean: f64,
+    /// Lower end of the 90% band: the nearest-rank 5th percentile of the replications' counts.
     pub p05: f64,
+    /// Upper end of the 90% band: the nearest-rank 95th percentile.
     pub p95: f64,
     /// `p05 <= published <= p95`.
     pub inside: bool,
@@ -124,8 +134,12 @@ pub fn spearman(x: &[f64], y: &[f64]) -> f64 {
 /// Spearman between published and simulated mean interviewee counts of each ranked table.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct RankAgreement {
+    /// Table 2.1, rationales for the stage (eight items); from -1 to 1, 0 when either side has
+    /// no spread.
     pub table_2_1: f64,
+    /// Table 6.1, challenges (seven items); calibration penalises values below 0.8.
     pub table_6_1: f64,
+    /// Table 7.1, key factors (nine items); calibration penalises values below 0.8.
     pub table_7_1: f64,
 }
 
@@ -154,16 +168,21 @@ pub fn rank_agreement(figures: &[FigureResult]) -> RankAgreement {
 /// How many figures sit inside their band.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Verdict {
+    /// Figures compared, design and outcome together.
     pub figures: usize,
+    /// Figures whose published count lies inside the simulated 90% band.
     pub inside: usize,
     /// Figures that must emerge from the model (not fixed by the sample's design).
     pub outcome_figures: usize,
+    /// Outcome figures inside their band: the study's headline measure of fit.
     pub outcome_inside: usize,
     /// Ids of the figures outside their band.
     pub outside: Vec<String>,
 }
 
 impl Verdict {
+    /// Counts the figures inside their band, overall and among the outcome figures, and lists the
+    /// ids of those outside.
     pub fn new(figures: &[FigureResult]) -> Self {
         let outcome: Vec<&FigureResult> = figures.iter().filter(|f| !f.design).collect();
         Verdict {
@@ -187,9 +206,15 @@ pub struct Group {
     pub interviewees: f64,
     /// Mean initiatives per study with at least one interviewee in the group.
     pub initiatives: f64,
+    /// Share of the group's interviewees giving each stage answer (Research Vignette 1), keyed
+    /// as [`StageAnswer`]; one answer each, so the shares sum to 1.
     pub stage_judgement: Shares,
+    /// Share naming each Table 2.1 rationale, keyed as [`Rationale`]. Several answers are
+    /// allowed, so this and the next two need not sum to 1.
     pub rationales: Shares,
+    /// Share naming each Table 6.1 challenge kind, keyed as [`ChallengeKind`].
     pub challenges: Shares,
+    /// Share naming each Table 7.1 key factor, keyed as [`Factor`].
     pub key_factors: Shares,
     /// Share of initiatives with two or more of the group's interviewees in which they all gave
     /// the same stage answer; `null` when there were none.
@@ -243,8 +268,12 @@ impl<T: Serialize> Serialize for Named<T> {
 /// The simulated tables split the way the report discusses them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Breakdowns {
+    /// All interviewees together.
     pub overall: Group,
+    /// One group per model, keyed by [`ModelKind`] key; all five are listed, whatever the mix.
     pub by_model: Named<Group>,
+    /// One group per level (`strategic`, `interface`, `operational`): how the levels' views
+    /// differ, which the report discusses at length.
     pub by_level: Named<Group>,
     /// Agency kinds with at least one interviewee.
     pub by_agency: Named<Group>,

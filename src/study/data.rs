@@ -39,6 +39,7 @@ pub struct Figure {
     pub source: String,
     /// What is counted, in the report's words.
     pub label: String,
+    /// Initiatives of 30 or interviewees of 139; must be the id's last part.
     pub unit: Unit,
     /// The published count.
     pub published: f64,
@@ -61,6 +62,7 @@ impl Figure {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StudyInfo {
+    /// The report, cited in full; copied into `study.json`.
     pub citation: String,
     /// Initiatives visited (30).
     pub initiatives: u32,
@@ -72,7 +74,11 @@ pub struct StudyInfo {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Published {
+    /// The `[study]` table: citation and size. Its interviewee total turns the published column
+    /// totals into the observation model's answers per interviewee.
     pub study: StudyInfo,
+    /// Every `[[figure]]`, in file order: the order of `study.json`'s figures and of the
+    /// rank-agreement columns.
     #[serde(rename = "figure")]
     pub figures: Vec<Figure>,
 }
@@ -80,16 +86,33 @@ pub struct Published {
 /// Why a figures file could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum DataError {
+    /// Not TOML, or not the figures schema (unknown field, wrong type, missing value).
     #[error("{file}: not a valid figures file: {message}")]
-    Syntax { file: String, message: String },
+    Syntax {
+        /// The file's name as given, to say which file is wrong.
+        file: String,
+        /// The TOML parser's explanation.
+        message: String,
+    },
+    /// Two figures share an id, so a figure could not be found by its id.
     #[error("{file}: figure id {id:?} appears more than once; ids must be unique")]
-    Duplicate { file: String, id: String },
+    Duplicate {
+        /// The file's name as given.
+        file: String,
+        /// The repeated id.
+        id: String,
+    },
+    /// An id is not `<table>.<item>.<unit>` ending in the figure's unit: the tabulation finds a
+    /// figure's count from its id alone.
     #[error(
         "{file}: figure {id:?} is not of the form <table>.<item>.<unit> with the unit {unit:?} last"
     )]
     BadId {
+        /// The file's name as given.
         file: String,
+        /// The offending id.
         id: String,
+        /// The unit key the id should end with.
         unit: String,
     },
 }

@@ -102,6 +102,8 @@ impl Observation {
 pub struct Interviewee {
     /// Index of the agency in the initiative.
     pub agency: u8,
+    /// The post's level: what the interviewee watches, which challenges they feel at full weight
+    /// and which commitment is theirs.
     pub level: Level,
     /// Index of the post.
     pub post: u8,
@@ -110,6 +112,7 @@ pub struct Interviewee {
 /// Everything one interviewee said.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Answers {
+    /// How they described the stage (Research Vignette 1): exactly one answer each.
     pub stage: StageAnswer,
     /// Table 2.1, [`Rationale::ALL`] order.
     pub rationales: [bool; NR],

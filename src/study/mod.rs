@@ -8,7 +8,7 @@
 //! 3. [`sample::allocate`]: 139 interviews over agencies and levels;
 //! 4. [`interview`]: each interviewee judges the stage and names rationales, challenges and key
 //!    factors through the observation model;
-//! 5. [`tabulate`]: the answers become the report's tables.
+//! 5. [`tabulate`](mod@tabulate): the answers become the report's tables.
 //!
 //! [`run`] repeats replications in parallel (results identical for any thread count: each
 //! replication draws only from streams derived from `(seed, replication, …)` and results are
@@ -44,37 +44,55 @@ pub enum StudyError {
     #[error(
         "the study needs a scenario of model {0}: pass one with --scenarios (the shipped one is scenarios/{0}.toml)"
     )]
+    /// The design's model mix needs this model (its key), but no scenario of it was given.
     MissingModel(&'static str),
     #[error("more than one scenario of model {0} was given; the study takes one per model")]
+    /// Two or more scenarios of this model (its key) were given; the frame takes one per model.
     DuplicateModel(&'static str),
     #[error(
         "scenario {scenario}: none of {attempts} rollouts was delivering when visited at {age_min} to {age_max} months; the study only visits initiatives that deliver, so widen the age range or check the scenario with `partnersim run`"
     )]
+    /// No rollout of a scenario was delivering at its visit within `max_attempts` tries: the
+    /// scenario rarely reaches delivery by the design's ages.
     NoDelivery {
+        /// Name of the scenario that never delivered.
         scenario: String,
+        /// Rollouts tried ([`Design::max_attempts`]).
         attempts: u32,
+        /// Youngest visit age, months since the idea.
         age_min: u32,
+        /// Oldest visit age, months since the idea.
         age_max: u32,
     },
     #[error("study design: {0}")]
+    /// The design or the settings cannot be run (bad ages or counts, no replications, an agency
+    /// mix the scenarios cannot take, a bad parameter path or value); the message says which.
     Design(String),
     #[error("figure {0:?} of the figures file is not one the study produces")]
+    /// The figures file has an id (carried) that [`Tables::figure`] does not produce.
     UnknownFigure(String),
     #[error(transparent)]
+    /// The figures file could not be parsed or checked.
     Data(#[from] DataError),
 }
 
 /// How many studies, under which seed, on how many threads (0 = all cores).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StudyConfig {
+    /// Studies of 30 initiatives to run (`--replications`, default 200); at least 1. The 90%
+    /// bands are taken over them.
     pub replications: u32,
+    /// Master seed: with the replication index it derives every random stream, so that a study
+    /// repeats exactly.
     pub seed: u64,
+    /// Worker threads; results do not depend on it.
     pub threads: usize,
 }
 
 /// One replication of the study: what it observed, tabulated, and the rollouts it needed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Replication {
+    /// The replication's tables: every figure's count in this replication is read from them.
     pub tables: Tables,
     /// Rollouts drawn to find 30 that were delivering when visited.
     pub attempts: u64,
@@ -151,10 +169,15 @@ pub fn replicate(
 /// A finished study: every replication's tables and their comparison with the report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StudyOutcome {
+    /// Every replication, in replication order whatever the thread count.
     pub replications: Vec<Replication>,
+    /// Each published figure against the replications, in figures-file order.
     pub figures: Vec<FigureResult>,
+    /// Spearman's rank agreement of Tables 2.1, 6.1 and 7.1.
     pub rank_agreement: RankAgreement,
+    /// How many figures sit inside their band, and which do not.
     pub verdict: Verdict,
+    /// Answer shares by model, level and agency, pooled over replications.
     pub breakdowns: Breakdowns,
 }
 
@@ -212,7 +235,9 @@ pub fn run(
 /// One scenario the study sampled.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScenarioInfo {
+    /// Key of the scenario's model (`decision_making_group`, …): which slots it filled.
     pub model: &'static str,
+    /// The scenario's own name, for readers; `scenario_sha256` identifies its content.
     pub name: String,
     /// SHA-256 of the fully resolved scenario (as in a run's manifest).
     pub scenario_sha256: String,
@@ -221,12 +246,21 @@ pub struct ScenarioInfo {
 /// The settings a study ran with: everything needed to repeat it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StudyInfo {
+    /// The report the published figures come from, as in the figures file.
     pub citation: String,
+    /// The partnersim version that ran the study: results may change between versions.
     pub version: &'static str,
+    /// Replications run: each figure's band is the nearest-rank 5th to 95th percentile over
+    /// this many studies.
     pub replications: u32,
+    /// Master seed; with the version, design and scenarios it reproduces the study exactly.
     pub seed: u64,
+    /// The sampling design, with any `--age-min`, `--age-max` or `--scenario-agencies`.
     pub design: Design,
+    /// The observation model's constants the interviews used.
     pub observation: Observation,
+    /// Each model's scenario as run (after any `--set`), with its hash, so that a rerun can
+    /// check it uses the same ones.
     pub scenarios: Vec<ScenarioInfo>,
     /// Mean rollouts drawn per visited initiative (1 = every rollout was delivering).
     pub mean_attempts: f64,
@@ -235,14 +269,20 @@ pub struct StudyInfo {
 /// `study.json`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report<'a> {
+    /// The settings: everything needed to repeat the study.
     pub study: StudyInfo,
+    /// Figures inside their band: the numbers of the printed verdict.
     pub verdict: &'a Verdict,
+    /// Every figure, published against simulated: what `study.svg` plots.
     pub figures: &'a [FigureResult],
+    /// Spearman's rank correlation for Tables 2.1, 6.1 and 7.1.
     pub rank_agreement: &'a RankAgreement,
+    /// Answer shares overall and by model, level and agency.
     pub breakdowns: &'a Breakdowns,
 }
 
 impl<'a> Report<'a> {
+    /// Gathers a finished study and the settings it ran with into the layout of `study.json`.
     pub fn new(
         outcome: &'a StudyOutcome,
         frame: &Frame,

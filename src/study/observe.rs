@@ -32,8 +32,13 @@ pub struct Episode {
 /// One agency as its own staff see it at the visit.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AgencyView {
+    /// Which kind of agency it is (Education, Social Services, Health…).
     pub kind: AgencyKind,
+    /// Senior managers' commitment, 0..1: the commitment a strategic interviewee of this agency
+    /// can name as a key factor.
     pub commitment_strategic: f64,
+    /// Front-line commitment, 0..1: what an operational interviewee can name; interface staff
+    /// take the geometric mean of the two levels.
     pub commitment_operational: f64,
     /// 0..1, issues the agency still has with the initiative.
     pub unresolved: f64,
@@ -68,10 +73,14 @@ impl Default for AgencyView {
 /// One post at the visit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Post {
+    /// Index of the post's agency in the initiative, as in `Record::agencies`.
     pub agency: u8,
+    /// Level of the post: decides whether it can be a strategic lead, front-line or coordinator
+    /// interview, and what its holder watches.
     pub level: Level,
     /// Lead, coordinator or team-manager post.
     pub key: bool,
+    /// The post has a holder at the visit: only filled posts can be interviewed.
     pub filled: bool,
 }
 
@@ -80,7 +89,10 @@ pub struct Post {
 pub struct Record {
     /// Month of the visit (the initiative's age).
     pub month: u32,
+    /// The model's stage at the visit (a delivering one for every visited initiative): what
+    /// anyone can see, the base of every stage answer.
     pub stage: Stage,
+    /// Months of delivery so far (cumulative): the length-of-time criterion's measure.
     pub months_delivering: u32,
     /// The eight Table 2.1 criteria as the model defines them, [`crate::model::Criterion`] order.
     pub criteria: [bool; 8],
@@ -89,15 +101,22 @@ pub struct Record {
     pub money_secure: bool,
     /// Common aims agreed (a milestone).
     pub common_aims: bool,
-    /// Initiative-wide factors: communication quality, leadership, funding adequacy.
+    /// Communication quality, 0..1. With `leadership` and `funding`, the initiative-wide key
+    /// factors: the same for every interviewee of the initiative.
     pub quality: f64,
+    /// Leadership, 0..1: filled key posts, ramping with their holders' tenure.
     pub leadership: f64,
+    /// Funding adequacy, 0..1: the model's funding factor, `min(1, adequacy)`.
     pub funding: f64,
+    /// Agencies in the initiative: how much of `agencies` and of each `challenges` row is used.
     pub n_agencies: usize,
+    /// Each agency as its staff see it; the first `n_agencies` are used.
     pub agencies: [AgencyView; MAX_AGENCIES],
     /// `challenges[kind][agency]`.
     pub challenges: [[Episode; MAX_AGENCIES]; NC],
+    /// Posts in the initiative: how much of `posts` is used.
     pub n_posts: usize,
+    /// Every post at the visit; the first `n_posts` are used. The sample interviews from these.
     pub posts: [Post; MAX_POSTS],
     /// Research Vignette 4, [`Difficulty::ALL`] order.
     pub difficulties: [bool; Difficulty::COUNT],
@@ -150,6 +169,7 @@ pub struct Recorder {
     delivery_seen: bool,
     /// Stage at the end of the previous month.
     stage: Stage,
+    /// What was observed; complete only once the rollout has reached the visit month.
     pub record: Record,
 }
 

@@ -105,9 +105,15 @@ impl Design {
 /// One model scenario in one agency mix, compiled.
 #[derive(Debug, Clone)]
 pub struct Variant {
+    /// The model whose slots this variant can fill.
     pub model: ModelKind,
+    /// The agency mix the scenario was reduced to, or `None` when it keeps its own agencies
+    /// (`--scenario-agencies`).
     pub composition: Option<Composition>,
+    /// The scenario reduced to the mix and resolved; its name is reported when it never delivers.
     pub scenario: Scenario,
+    /// The compiled setup each visit jitters and simulates; its parameters also give the
+    /// interviews the model's own thresholds.
     pub setup: Setup,
     /// Agency kinds in the setup's agency order.
     pub kinds: Vec<AgencyKind>,
@@ -134,9 +140,12 @@ impl Variant {
 /// agency mix.
 #[derive(Debug, Clone)]
 pub struct Frame {
+    /// The sampling design, checked.
     pub design: Design,
     /// The scenario of each model, as given (before any agency mix).
     pub scenarios: Vec<Scenario>,
+    /// One per model and agency mix its scenario can take (one per model without the agency
+    /// mix): [`Frame::assign`] gives each slot an index into this.
     pub variants: Vec<Variant>,
 }
 

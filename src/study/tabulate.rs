@@ -21,31 +21,45 @@ const NF: usize = Factor::COUNT;
 /// One interviewee and what they said.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Interview {
+    /// Kind of the interviewee's agency, for the breakdown by agency.
     pub agency: AgencyKind,
+    /// The interviewee's level, for the breakdown by level.
     pub level: Level,
+    /// What they said: the coded answers to the four questions.
     pub answers: Answers,
 }
 
 /// One visited initiative: what the sample drew and what was observed and said.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Observed {
+    /// The initiative's model: the sample's model figures and the breakdown by model.
     pub model: ModelKind,
+    /// Its agency mix, or `None` when the scenario kept its own agencies (then no agency-mix
+    /// figure counts it).
     pub composition: Option<Composition>,
+    /// Kinds of its agencies: whether Health took part (`sample.health_involved`).
     pub agencies: Vec<AgencyKind>,
     /// Research Vignette 4, [`Difficulty::ALL`] order.
     pub difficulties: [bool; Difficulty::COUNT],
+    /// Everyone interviewed there, with their answers.
     pub interviews: Vec<Interview>,
 }
 
 /// Answer counts of a group of interviewees (all, a model, a level, an agency kind).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GroupCounts {
+    /// Interviewees in the group (summed over studies once merged): the denominator of the
+    /// breakdown's shares.
     pub interviewees: u64,
     /// Initiatives with at least one interviewee in the group.
     pub initiatives: u64,
+    /// Interviewees giving each stage answer, [`StageAnswer::ALL`] order.
     pub stage: [u64; NS],
+    /// Interviewees naming each rationale, [`Rationale::ALL`] order.
     pub rationales: [u64; NR],
+    /// Interviewees naming each challenge kind, [`ChallengeKind::ALL`] order.
     pub challenges: [u64; NC],
+    /// Interviewees naming each key factor, [`Factor::ALL`] order.
     pub factors: [u64; NF],
     /// Initiatives with at least two interviewees in the group.
     pub agreement_base: u64,
@@ -111,6 +125,7 @@ fn agree<'a>(mut people: impl Iterator<Item = &'a Interview>) -> bool {
 /// Everything one study (or the sum of several) tabulates to.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tables {
+    /// Initiatives tabulated (30 per study with the NFER design).
     pub initiatives: u64,
     /// Initiatives of each model, [`ModelKind::ALL`] order.
     pub models: [u64; ModelKind::COUNT],
@@ -120,16 +135,26 @@ pub struct Tables {
     pub health: u64,
     /// Initiatives where at least one interviewee gave each stage answer.
     pub stage_initiatives: [u64; NS],
+    /// Initiatives where at least one interviewee gave each rationale (Table 2.1's initiative
+    /// column), [`Rationale::ALL`] order.
     pub rationale_initiatives: [u64; NR],
+    /// Initiatives where at least one interviewee named each challenge kind,
+    /// [`ChallengeKind::ALL`] order (Table 6.1 publishes only interviewees).
     pub challenge_initiatives: [u64; NC],
+    /// Initiatives where at least one interviewee named each key factor (Table 7.1's initiative
+    /// column), [`Factor::ALL`] order.
     pub factor_initiatives: [u64; NF],
     /// Initiatives whose interviewees all gave the same stage answer (Vignette 1: 18 of 30).
     pub agreed_initiatives: u64,
     /// Initiatives with each early difficulty (Research Vignette 4).
     pub difficulties: [u64; Difficulty::COUNT],
+    /// Counts over all interviewees: the interviewee columns of the published figures.
     pub overall: GroupCounts,
+    /// Counts by model, [`ModelKind::ALL`] order.
     pub by_model: [GroupCounts; ModelKind::COUNT],
+    /// Counts by level, [`Level::ALL`] order.
     pub by_level: [GroupCounts; Level::COUNT],
+    /// Counts by agency kind, [`AgencyKind::ALL`] order (kinds without interviewees stay 0).
     pub by_agency: [GroupCounts; AgencyKind::ALL.len()],
 }
 

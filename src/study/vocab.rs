@@ -26,13 +26,21 @@ keyed! {
     /// Rationales offered for the stage (Table 2.1), in the table's order. Seven are the model's
     /// criteria seen to hold; `RemainingIssues` is the eighth criterion seen *not* to hold.
     Rationale {
+        /// Length of time delivering.
         LengthOfTime => "length_of_time",
+        /// A framework or plan in place.
         FrameworkOrPlan => "framework_or_plan",
+        /// A review or evaluation done.
         ReviewOrEvaluation => "review_or_evaluation",
+        /// Commitment of those involved.
         Commitment => "commitment",
+        /// Survived a change of personnel.
         SurvivingPersonnelChange => "surviving_personnel_change",
+        /// Issues remain: offered as a reason the initiative is *not* yet established.
         RemainingIssues => "remaining_issues",
+        /// Key personnel permanent.
         KeyPersonnelPermanent => "key_personnel_permanent",
+        /// A range of services running.
         RangeOfServices => "range_of_services",
     }
 }
@@ -47,13 +55,22 @@ impl Rationale {
 keyed! {
     /// Difficulties of the early stages with a count in Research Vignette 4.
     Difficulty {
+        /// Different agency policies and procedures: a cultures challenge arose.
         PoliciesProcedures => "policies_procedures",
+        /// Accommodation: a co-located model was ready for delivery but for its site.
         Accommodation => "accommodation",
+        /// Ensuring commitment: some agency's commitment fell below `criteria_commitment`.
         EnsuringCommitment => "ensuring_commitment",
+        /// Old attitudes: a roles challenge arose (low understanding of the others' roles).
         OldAttitudes => "old_attitudes",
+        /// Relationships take time: they were the binding factor when delivery began.
         RelationshipsTakeTime => "relationships_take_time",
+        /// Getting the right people together: a management challenge arose.
         RightPeopleTogether => "right_people_together",
+        /// Sustaining through changes in personnel: a key departure set the initiative back a
+        /// stage.
         SustainingPersonnelChanges => "sustaining_personnel_changes",
+        /// Involving Health: Health's commitment fell below `criteria_commitment`.
         InvolvingHealth => "involving_health",
     }
 }
@@ -61,8 +78,11 @@ keyed! {
 keyed! {
     /// Agency mixes of the NFER sample (§1): 13, 8, 8 and 1 of 30.
     Composition {
+        /// Education, Social Services and Health (13 of 30).
         EducationSocialServicesHealth => "education_social_services_health",
+        /// Education and Social Services (8 of 30).
         EducationSocialServices => "education_social_services",
+        /// Education and Health (8 of 30); never a decision-making group.
         EducationHealth => "education_health",
         /// A voluntary agency with Education and Social Services (Health took part in 21 of 30
         /// = 13 + 8, so not in this one).

@@ -32,27 +32,60 @@ impl<T: Serialize> Serialize for Ordered<T> {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ParameterIndices {
-    Sobol { first_order: Ci, total: Ci },
-    Morris { mu_star: Ci, mu: Ci, sigma: Ci },
+    /// Indices of a Sobol (Saltelli) design, shares of the output variance; sampling error and
+    /// seed noise can carry estimates a little outside 0 to 1.
+    Sobol {
+        /// S_i (Saltelli et al. 2010): the share of the variance due to this parameter alone.
+        first_order: Ci,
+        /// S_Ti (Jansen 1999): the share due to this parameter with all its interactions; a
+        /// total well above the first order means the parameter matters through interactions.
+        total: Ci,
+    },
+    /// Elementary-effect measures of a Morris design, in the metric's units per full range of
+    /// the parameter.
+    Morris {
+        /// μ*: mean absolute elementary effect (Campolongo et al. 2007), the ranking measure:
+        /// effects of opposite sign do not cancel.
+        mu_star: Ci,
+        /// μ: mean signed elementary effect; well below μ* in size when the sign of the effect
+        /// changes across the space.
+        mu: Ci,
+        /// σ: standard deviation of the elementary effects across trajectories; large when the
+        /// effect depends on the other parameters (interactions) or is non-linear.
+        sigma: Ci,
+    },
 }
 
 /// Sensitivity of one metric.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MetricSensitivity {
+    /// How much of the spread between points is seed noise; its fields are written at the
+    /// metric's top level (`noise_share`, `output_variance`, `noise_variance`).
     #[serde(flatten)]
     pub noise: NoiseShare,
+    /// Indices per parameter path, in the sweep file's order; empty for grid and LHS designs,
+    /// which estimate no indices.
     pub parameters: Ordered<ParameterIndices>,
 }
 
 /// `sensitivity.json`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Sensitivity {
+    /// The design's name as in the sweep file ([`DesignKind::key`]).
     pub design: &'static str,
+    /// The estimators and interval method in words, with references, so that the file can be
+    /// read without this code.
     pub method: &'static str,
+    /// Points in the whole plan.
     pub points: u64,
+    /// The sweep file's `samples`: LHS points, Sobol base samples N or Morris trajectories r;
+    /// 0 for a grid. Sobol and Morris intervals resample these units.
     pub samples: u64,
+    /// Bootstrap resamples behind each interval.
     pub bootstrap: u32,
+    /// Coverage of every interval in the file (always 0.95).
     pub confidence: f64,
+    /// Per metric key, in the sweep file's order.
     pub metrics: Ordered<MetricSensitivity>,
 }
 

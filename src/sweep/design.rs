@@ -222,18 +222,29 @@ pub fn permute(i: u64, n: u64, key: u64) -> u64 {
 pub enum Design {
     /// Level counts per parameter.
     Grid {
+        /// Number of `values` of each parameter, in parameter order; the plan has their product.
         sizes: Vec<u64>,
     },
+    /// Latin hypercube: one point in each of `n` equal strata of every dimension.
     Lhs {
+        /// Points (the sweep's `samples`), also the number of strata per dimension.
         n: u64,
+        /// Dimensions: the number of parameters.
         d: usize,
+        /// The sweep seed, keying each dimension's permutation of strata and the jitter.
         seed: u64,
     },
+    /// Saltelli's matrices A, B and A_B^(i) for Sobol indices: N(d + 2) points.
     Saltelli {
+        /// Base samples N (the sweep's `samples`): rows of A and B, the units the bootstrap
+        /// resamples.
         n: u64,
+        /// Dimensions: the number of parameters.
         d: usize,
+        /// The shifted 2d-dimensional sequence: its first d coordinates give A, the last d B.
         sobol: Sobol,
     },
+    /// Morris trajectories for elementary effects: r(d + 1) points.
     Morris(Morris),
 }
 
@@ -336,9 +347,14 @@ impl Design {
 /// Morris trajectories: `r` of them, each d + 1 points on a `levels`-level grid.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Morris {
+    /// Trajectories (the sweep's `samples`): the units the bootstrap resamples.
     pub r: u64,
+    /// Dimensions: the number of parameters, each moved once per trajectory.
     pub d: usize,
+    /// Grid levels p, even and at least 2: even so that the step Δ = p / (2 (p − 1)) is a whole
+    /// p/2 levels, which [`Morris::step`] assumes.
     pub levels: u32,
+    /// The sweep seed, from which each trajectory's start and order of moves are drawn.
     pub seed: u64,
 }
 

@@ -12,22 +12,30 @@ pub enum SweepError {
     /// The sweep file (or a shard's result directory) does not exist or cannot be read.
     #[error("cannot read {}: {source}", path.display())]
     Read {
+        /// The file or directory that could not be read, as the user gave it or joined from it.
         path: PathBuf,
+        /// The operating system's reason (not found, permission denied, …).
         #[source]
         source: std::io::Error,
     },
     /// The sweep file is not valid TOML or does not fit the schema.
     #[error("{}{}: {message}", file.display(), line.map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default())]
     Syntax {
+        /// The sweep file, as given (for a merge, as recorded in the shards' manifests).
         file: PathBuf,
+        /// 1-based line and column of the offending text, when the TOML parser reports where.
         line: Option<(usize, usize)>,
+        /// The parser's message, on one line.
         message: String,
     },
     /// Values of the sweep file are inconsistent or name keys the scenario does not have; every
     /// problem found is listed.
     #[error("{} has {} problem(s):{}", file.display(), problems.len(), list(problems))]
     Invalid {
+        /// The sweep file, as given.
         file: PathBuf,
+        /// One message per problem, naming the key (and its line where known) and what is
+        /// expected, so that all can be fixed in one pass.
         problems: Vec<String>,
     },
     /// The base scenario named by the sweep file is missing or invalid.
@@ -36,8 +44,12 @@ pub enum SweepError {
     /// A point of the plan makes the scenario invalid.
     #[error("sweep point {index} ({values}) gives an invalid scenario: {source}")]
     Point {
+        /// The point's index in the plan (the `point` column of `points.csv`).
         index: u64,
+        /// The point's `path = value` pairs as applied: each bound passed alone, so it is
+        /// usually this combination the scenario rejects; narrow the ranges to avoid it.
         values: String,
+        /// What the scenario's validation rejected.
         #[source]
         source: Box<ScenarioError>,
     },
@@ -46,7 +58,12 @@ pub enum SweepError {
     Shard(String),
     /// Partial results cannot be resumed (they belong to another sweep, or are damaged).
     #[error("cannot resume in {}: {message}", dir.display())]
-    Resume { dir: PathBuf, message: String },
+    Resume {
+        /// The output directory that `--resume` was pointed at.
+        dir: PathBuf,
+        /// What does not match or is damaged, and what to do (usually a new `--out`).
+        message: String,
+    },
     /// A `points.csv` does not fit its sweep file.
     #[error("{0}")]
     Points(String),

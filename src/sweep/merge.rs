@@ -18,8 +18,11 @@ use crate::output::Staging;
 /// What a merge did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Merged {
+    /// The result directory, moved into place at `out` only once everything was written.
     pub dir: PathBuf,
+    /// Points in the merged `points.csv`: the whole plan.
     pub points: u64,
+    /// Shard directories read.
     pub shards: usize,
 }
 
@@ -91,8 +94,8 @@ pub fn merge(dirs: &[PathBuf], out: &Path, command: &str) -> Result<Merged, Swee
         if m.sweep_sha256 != first.sweep_sha256 {
             return Err(differ(
                 "sweep files",
-                &format!("{} sha256 {}", first.sweep_file, &first.sweep_sha256[..12]),
-                &format!("{} sha256 {}", m.sweep_file, &m.sweep_sha256[..12]),
+                &format!("{} sha256 {}", first.sweep_file, short(&first.sweep_sha256)),
+                &format!("{} sha256 {}", m.sweep_file, short(&m.sweep_sha256)),
             ));
         }
         if m.version != first.version {
@@ -101,8 +104,8 @@ pub fn merge(dirs: &[PathBuf], out: &Path, command: &str) -> Result<Merged, Swee
         if m.scenario_sha256 != first.scenario_sha256 {
             return Err(differ(
                 "base scenarios",
-                &first.scenario_sha256[..12],
-                &m.scenario_sha256[..12],
+                short(&first.scenario_sha256),
+                short(&m.scenario_sha256),
             ));
         }
         if m.rollouts != first.rollouts {
@@ -229,4 +232,12 @@ fn missing(index: u64, total: u64, dirs: &[PathBuf]) -> SweepError {
             .collect::<Vec<_>>()
             .join(", ")
     ))
+}
+
+/// The first 12 characters of a hash for messages; the whole string when a damaged manifest holds
+/// a shorter one (slicing would panic, and a damaged manifest is exactly what merge must report).
+fn short(hash: &str) -> &str {
+    hash.char_indices()
+        .nth(12)
+        .map_or(hash, |(i, _)| &hash[..i])
 }

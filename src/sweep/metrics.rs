@@ -7,8 +7,13 @@ use crate::stats::{Aggregate, interval::Z95, wilson};
 /// A metric's value at one point.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Measured {
+    /// The metric over all the point's rollouts: a share (0 to 1) or, for the median, a month;
+    /// NaN when undefined.
     pub estimate: f64,
+    /// Lower bound of the 95% interval (Wilson score for shares, order statistics for the
+    /// median): the uncertainty left by the finite number of rollouts.
     pub ci_low: f64,
+    /// Upper bound of the same 95% interval.
     pub ci_high: f64,
     /// Seed-noise variance of the estimate: the sample variance of the metric between the
     /// point's R replicate groups, divided by R (the variance of a mean of R replicates).

@@ -17,8 +17,11 @@ use crate::scenario::locate::Seg;
 /// A parameter value as applied to the scenario.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ParamValue {
+    /// For a float field: the swept number as is.
     Float(f64),
+    /// For an integer field: the swept number rounded to the nearest integer.
     Integer(i64),
+    /// For a boolean field: true when the swept number is at least 0.5.
     Bool(bool),
 }
 
@@ -102,6 +105,7 @@ fn set_in(target: &mut toml::Value, base: Option<&toml::Value>, segs: &[Seg], va
 /// One point of the plan.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Point {
+    /// Position in the plan, from 0: the `point` column, and what shards split and resumes count.
     pub index: u64,
     /// Master seed of the point's rollouts.
     pub seed: u64,
@@ -135,11 +139,15 @@ pub fn point_seed(seed: u64, common: bool, index: u64) -> u64 {
 /// Point i → values and seed, for a validated sweep.
 #[derive(Debug, Clone)]
 pub struct Plan<'a> {
+    /// The sweep whose parameters, seed and base scenario the points are built from.
     pub sweep: &'a Sweep,
+    /// The design built from the sweep's spec: places point i in the unit cube or on the grid.
     pub design: Design,
 }
 
 impl<'a> Plan<'a> {
+    /// The plan of `sweep`. Cheap and holding nothing per point, since every point is computed
+    /// from its index on demand; so shards and resumed runs build the same plan.
     pub fn new(sweep: &'a Sweep) -> Plan<'a> {
         Plan {
             sweep,

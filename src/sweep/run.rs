@@ -32,6 +32,8 @@ pub const PARTIAL: &str = "points.partial.csv";
 pub struct Options {
     /// Result directory.
     pub out: PathBuf,
+    /// Which points to run ([`Shard::ALL`] for the whole plan). With `count` above 1 no
+    /// `sensitivity.json` or charts are written: they need every point, so `merge` writes them.
     pub shard: Shard,
     /// Continue the run whose partial results are in `out`.
     pub resume: bool,
@@ -66,6 +68,7 @@ impl Progress {
 /// What a run did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finished {
+    /// The result directory ([`Options::out`]).
     pub dir: PathBuf,
     /// Points in this directory.
     pub points: u64,

@@ -21,8 +21,12 @@ use super::design::{Coords, Design, Morris, SplitMix, hash3};
 /// An estimate with its 95% interval; `null` in JSON when not defined (no output variance).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Ci {
+    /// The statistic on the full sample; NaN (`null`) when undefined.
     pub estimate: f64,
+    /// 2.5th percentile of the statistic over the bootstrap resamples where it is defined;
+    /// NaN when the estimate is.
     pub ci_low: f64,
+    /// 97.5th percentile of the same draws; NaN likewise.
     pub ci_high: f64,
 }
 
@@ -96,7 +100,9 @@ fn bootstrap<S: Fn(&[usize]) -> Vec<f64>>(n: usize, resamples: u32, seed: u64, s
 /// First-order and total Sobol indices of each parameter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SobolIndices {
+    /// S_i per parameter, in parameter order: the variance share of the parameter alone.
     pub first_order: Vec<Ci>,
+    /// S_Ti per parameter, in parameter order: the share with all its interactions.
     pub total: Vec<Ci>,
 }
 
@@ -147,8 +153,12 @@ pub fn sobol_indices(y: &[f64], d: usize, resamples: u32, seed: u64) -> SobolInd
 /// Morris measures of each parameter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MorrisIndices {
+    /// μ* per parameter: mean absolute elementary effect, per full range of the parameter.
     pub mu_star: Vec<Ci>,
+    /// μ per parameter: mean signed elementary effect, in the same units.
     pub mu: Vec<Ci>,
+    /// σ per parameter: standard deviation of the elementary effects across trajectories
+    /// (interactions and non-linearity); NaN with a single trajectory.
     pub sigma: Vec<Ci>,
 }
 
@@ -216,7 +226,11 @@ pub fn noise_share(y: &[f64], noise: &[f64]) -> NoiseShare {
         f64::NAN
     };
     let noise_variance = noise.iter().sum::<f64>() / noise.len() as f64;
-    let noise_share = if output_variance > 0.0 {
+    // An undefined noise variance (one rollout per point: no replicate groups) leaves the share
+    // undefined too, not 1: `f64::min` would turn NaN into 1.
+    let noise_share = if noise_variance.is_nan() || output_variance.is_nan() {
+        f64::NAN
+    } else if output_variance > 0.0 {
         (noise_variance / output_variance).min(1.0)
     } else if noise_variance == 0.0 {
         0.0
@@ -250,5 +264,13 @@ mod tests {
         let s = noise_share(&[0.0, 1.0, 0.0, 1.0], &[0.0; 4]);
         assert_eq!(s.noise_share, 0.0);
         assert!((s.output_variance - 1.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn noise_share_without_replicates_is_undefined() {
+        let s = noise_share(&[0.4, 0.6, 0.5], &[f64::NAN, f64::NAN, f64::NAN]);
+        assert!(s.noise_share.is_nan(), "{}", s.noise_share);
+        let s = noise_share(&[0.4], &[0.02]);
+        assert!(s.noise_share.is_nan(), "{}", s.noise_share);
     }
 }

@@ -10,16 +10,23 @@ use super::error::SweepError;
 /// Shard `index` of `count`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Shard {
+    /// This shard's number, from 0 and below `count`: it runs points `index`, `index + count`, ….
     pub index: u64,
+    /// How many shards the plan is split into, at least 1; 1 is the whole plan.
     pub count: u64,
 }
 
 /// Where a shard came from, for the log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ShardSource {
+    /// `--shard I/N` on the command line, which overrides the scheduler's variables.
     Flag,
+    /// A Slurm job array: `SLURM_ARRAY_TASK_ID` less `SLURM_ARRAY_TASK_MIN`, of
+    /// `SLURM_ARRAY_TASK_COUNT`.
     Slurm,
+    /// A Kubernetes Indexed Job: `JOB_COMPLETION_INDEX` of `PARTNERSIM_SHARD_COUNT`.
     Kubernetes,
+    /// Neither flag nor scheduler variables: the whole plan ([`Shard::ALL`]).
     None,
 }
 

@@ -166,7 +166,12 @@ pub enum Range {
     /// Grid levels (booleans as 0 and 1).
     Values(Vec<f64>),
     /// A continuous range for LHS, Sobol and Morris: the unit cube maps linearly onto it.
-    Interval { min: f64, max: f64 },
+    Interval {
+        /// Lower bound, in the units of the scenario value; finite and below `max`.
+        min: f64,
+        /// Upper bound, in the same units; finite.
+        max: f64,
+    },
 }
 
 /// One swept parameter.
@@ -176,6 +181,8 @@ pub struct ParamSpec {
     pub path: String,
     /// The key path parsed.
     pub segs: Vec<Seg>,
+    /// Grid `values` for a grid design, `min` and `max` for the others (the parser accepts no
+    /// other pairing).
     pub range: Range,
 }
 
@@ -185,12 +192,17 @@ pub struct ParamSpec {
 pub struct Spec {
     /// Base scenario path as written, relative to the sweep file.
     pub scenario: String,
+    /// How points are placed; with `samples`, `seed` and the parameters it fixes the plan.
     pub design: DesignKind,
     /// Rollouts per point (after any `--rollouts` override).
     pub rollouts: u64,
+    /// Master seed: fixes the design's randomness (LHS permutations, the Sobol shift, Morris
+    /// trajectories), the rollouts' random streams and the bootstrap.
     pub seed: u64,
     /// LHS points, Sobol base samples N, or Morris trajectories; 0 for a grid.
     pub samples: u64,
+    /// Metrics measured at every point, at least one and none twice; their order is that of
+    /// the `points.csv` columns and of `sensitivity.json`.
     pub metrics: Vec<Metric>,
     /// All points use the sweep seed (common random numbers) rather than a seed derived from
     /// (seed, point index).
@@ -201,6 +213,8 @@ pub struct Spec {
     pub levels: u32,
     /// Bootstrap resamples for sensitivity intervals.
     pub bootstrap: u32,
+    /// Swept parameters, at least one, each path once, in the file's order: the order of a
+    /// point's values, of the design's dimensions and of the `points.csv` columns.
     pub parameters: Vec<ParamSpec>,
 }
 
@@ -406,6 +420,7 @@ fn param_line(text: &str, i: usize, field: &str) -> Option<(usize, usize)> {
 /// The type of the scenario value a parameter sets: swept values are converted to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ValueKind {
+    /// Taken as swept.
     Float,
     /// Rounded to the nearest integer.
     Integer,
@@ -422,6 +437,7 @@ pub struct Sweep {
     pub text: String,
     /// SHA-256 of its text.
     pub sha256: String,
+    /// The parsed sweep file, with any `--rollouts` override applied.
     pub spec: Spec,
     /// The base scenario's path (the sweep file's directory joined with `spec.scenario`).
     pub scenario_path: PathBuf,

@@ -46,6 +46,7 @@ pub fn row_index(line: &str) -> Option<u64> {
 /// The numbers of a finished `points.csv`, column by column, for sensitivity and charts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Columns {
+    /// Parameter paths, in the sweep file's order: `values[k]` belongs to `parameters[k]`.
     pub parameters: Vec<String>,
     /// Parameter values per point (booleans as 0 and 1), `values[k][i]` for parameter k.
     pub values: Vec<Vec<f64>>,
