@@ -382,6 +382,33 @@ fn an_existing_output_needs_resume_and_a_finished_one_is_kept() {
 }
 
 #[test]
+fn a_finished_sweep_of_an_edited_base_scenario_is_not_resumed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let base = t.join("base.toml");
+    let reference = std::fs::read_to_string(root().join("scenarios/reference.toml")).unwrap();
+    std::fs::write(&base, &reference).unwrap();
+    let file = t.join("lhs.toml");
+    std::fs::write(
+        &file,
+        format!("scenario = {:?}\n{LHS}", base.display().to_string()),
+    )
+    .unwrap();
+    run_sweep(&file, &t.join("out"), &[]);
+    // The sweep file is unchanged; its base scenario is not.
+    std::fs::write(&base, reference.replace("months = 72", "months = 60")).unwrap();
+    partnersim()
+        .arg("sweep")
+        .arg(&file)
+        .arg("--out")
+        .arg(t.join("out"))
+        .arg("--resume")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("base scenario"));
+}
+
+#[test]
 fn resume_cuts_a_torn_row_and_refuses_another_sweep() {
     let tmp = tempfile::tempdir().unwrap();
     let t = tmp.path();

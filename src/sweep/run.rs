@@ -265,7 +265,11 @@ fn check_finished(out: &Path, sweep: &Sweep, shard: Shard) -> Result<(), SweepEr
         dir: out.to_path_buf(),
         message: format!("manifest.json is not a sweep manifest ({e})"),
     })?;
+    // The same identity as a partial file's first line: a finished sweep of an edited base
+    // scenario, or from another version, is not this sweep's result.
     let same = m.sweep_sha256 == sweep.sha256
+        && m.scenario_sha256 == crate::manifest::scenario_sha256(&sweep.base)
+        && m.version == crate::manifest::VERSION
         && m.rollouts == sweep.spec.rollouts
         && m.shard.unwrap_or(Shard::ALL) == shard;
     if same {
@@ -273,7 +277,7 @@ fn check_finished(out: &Path, sweep: &Sweep, shard: Shard) -> Result<(), SweepEr
     } else {
         Err(SweepError::Resume {
             dir: out.to_path_buf(),
-            message: "it holds a finished sweep of another sweep file, rollouts or shard; choose another --out".into(),
+            message: "it holds a finished sweep of another sweep file, base scenario, version, rollouts or shard; choose another --out".into(),
         })
     }
 }
