@@ -138,8 +138,8 @@ fn depart<O: Observer>(
 }
 
 /// Per-agency contributions and leadership, read by the later processes. Filled counts are kept
-/// up to date by [`depart`] and [`appoint`] rather than recounted here; the understanding mean is
-/// taken by the interaction process as it updates understanding.
+/// up to date by [`State::occupy`] and [`State::vacate`] rather than recounted here; the
+/// understanding mean is taken by the interaction process as it updates understanding.
 #[inline]
 fn summarise(s: &Setup, st: &mut State) {
     let sp = &s.params.staffing;
