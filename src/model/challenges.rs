@@ -19,18 +19,17 @@ pub(super) fn challenges<R: rand::Rng, O: Observer>(
     let cp = &s.params.challenges;
     let (drivers, affected) = drivers(s, st);
     let [wc, wq, wl, wp] = cp.resolution_weights;
-    let capacity =
-        wc * st.weakest_commitment(s) + wq * st.quality + wl * st.leadership + wp * st.pooled_share;
+    let capacity = wc * st.weakest + wq * st.quality + wl * st.leadership + wp * st.pooled_share;
     for a in 0..s.n_agencies {
         st.unresolved[a] *= 1.0 - cp.issue_decay;
     }
     let mut drag = 0.0;
     for (k, kind) in ChallengeKind::ALL.iter().enumerate() {
-        let kp = cp.kind(*kind);
+        let [rate, severity_scale, resolution] = s.challenge[k];
         let u = rng.next_u32(); // one draw per kind per month
         if !st.challenge_active[k] {
-            if below(u, kp.rate * drivers[k]) {
-                let severity = (kp.severity * (0.5 + drivers[k])).min(1.0);
+            if below(u, rate * drivers[k]) {
+                let severity = (severity_scale * (0.5 + drivers[k])).min(1.0);
                 let agency = affected[k];
                 st.challenge_active[k] = true;
                 st.severity[k] = severity;
@@ -47,7 +46,7 @@ pub(super) fn challenges<R: rand::Rng, O: Observer>(
                     },
                 );
             }
-        } else if below(u, kp.resolution * capacity * (1.0 - 0.5 * drivers[k])) {
+        } else if below(u, resolution * capacity * (1.0 - 0.5 * drivers[k])) {
             let agency = st.challenge_agency[k] as usize;
             st.challenge_active[k] = false;
             st.unresolved[agency] =

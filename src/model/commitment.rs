@@ -12,6 +12,7 @@ pub(super) fn commitment(s: &Setup, st: &mut State) {
     let security = st.funding_factor * (1.0 - st.ending_share);
     let [ws0, ws1, ws2, ws3] = cp.strategic_weights;
     let [wo0, wo1, wo2, wo3] = cp.operational_weights;
+    let mut weakest = 1.0f64;
     for a in 0..s.n_agencies {
         let ag = &s.agency[a];
         let relationships = st.agency_trust[a];
@@ -45,5 +46,7 @@ pub(super) fn commitment(s: &Setup, st: &mut State) {
         let co = &mut st.commitment_operational[a];
         *co += if target_o > *co { rising } else { cp.rate } * (target_o - *co);
         st.commitment[a] = (st.commitment_strategic[a] * st.commitment_operational[a]).sqrt();
+        weakest = weakest.min(st.commitment[a]);
     }
+    st.weakest = weakest;
 }

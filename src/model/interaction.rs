@@ -5,7 +5,7 @@
 use super::draw::uniform;
 use super::fastmath;
 use super::setup::RECIPROCAL;
-use super::{MAX_AGENCIES, Setup, State};
+use super::{Setup, State};
 
 #[inline]
 pub(super) fn interaction<R: rand::Rng>(s: &Setup, st: &mut State, rng: &mut R) {
@@ -15,8 +15,6 @@ pub(super) fn interaction<R: rand::Rng>(s: &Setup, st: &mut State, rng: &mut R) 
         _ => 1.0,
     };
     let noise_floor = 1.0 - 0.5 * ip.contact_noise;
-    let mut per_person = [0.0f64; MAX_AGENCIES];
-    let mut agency_trust = [0.0f64; MAX_AGENCIES];
     let mut trust_sum = 0.0;
     let mut contact_sum = 0.0;
     for k in 0..s.n_pairs {
@@ -32,8 +30,6 @@ pub(super) fn interaction<R: rand::Rng>(s: &Setup, st: &mut State, rng: &mut R) 
                 * (na * nb).sqrt()
                 * time
                 * (noise_floor + ip.contact_noise * u);
-            per_person[a] += contacts * RECIPROCAL[usize::from(st.filled_count[a])];
-            per_person[b] += contacts * RECIPROCAL[usize::from(st.filled_count[b])];
         }
         let t = &mut st.trust[k];
         let gain = s.pair_trust_gain[k] * contacts;
@@ -41,12 +37,23 @@ pub(super) fn interaction<R: rand::Rng>(s: &Setup, st: &mut State, rng: &mut R) 
         *t *= 1.0 - ip.trust_decay;
         st.contacts[k] = contacts;
         trust_sum += *t;
-        agency_trust[a] += *t;
-        agency_trust[b] += *t;
         contact_sum += contacts;
     }
+    let partners = s.n_agencies - 1;
     for a in 0..s.n_agencies {
-        let g = 1.0 - fastmath::exp(-s.understanding_gain * per_person[a]);
+        // Each agency's contacts per person and mean trust, summed over its pairs in pair order
+        // in registers (accumulating into per-agency arrays inside the pair loop made every
+        // addition wait on a store and a reload).
+        let per_head = RECIPROCAL[usize::from(st.filled_count[a])];
+        let mut per_person = 0.0;
+        let mut trust = 0.0;
+        for &k in &s.agency_pairs[a][..partners] {
+            let k = usize::from(k);
+            per_person += st.contacts[k] * per_head;
+            trust += st.trust[k];
+        }
+        st.agency_trust[a] = trust * s.inv_partners;
+        let g = 1.0 - fastmath::exp(-s.understanding_gain * per_person);
         let ag = &s.agency[a];
         // The mean is of understanding before this month's gain: what the staff brought to the
         // month, read by the roles challenge and the understanding factor.
@@ -59,9 +66,6 @@ pub(super) fn interaction<R: rand::Rng>(s: &Setup, st: &mut State, rng: &mut R) 
         }
         // With no post filled, `before` is 0 and so is the mean.
         st.understanding_mean[a] = before * RECIPROCAL[usize::from(st.filled_count[a])];
-    }
-    for a in 0..s.n_agencies {
-        st.agency_trust[a] = agency_trust[a] * s.inv_partners;
     }
     let mean_trust = trust_sum * s.inv_pairs;
     // With nobody in post there are no contacts, and sufficiency is 0.

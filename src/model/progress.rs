@@ -125,7 +125,7 @@ fn readiness(s: &Setup, st: &mut State) {
         time += st.contribution[a];
     }
     let mean_c = mean_c * s.inv_agencies;
-    let weakest = st.weakest_commitment(s);
+    let weakest = st.weakest;
     let w = pp.weakest_agency_weight;
     let aims = if st.has(Milestone::CommonAims) {
         1.0
@@ -202,7 +202,7 @@ pub fn criteria(s: &Setup, st: &State) -> [bool; Criterion::COUNT] {
         st.months_delivering >= pp.established_months,
         st.has(Milestone::CommonAims) && st.has(Milestone::SteeringGroup),
         st.has(Milestone::ReviewDone),
-        st.weakest_commitment(s) >= pp.criteria_commitment,
+        st.weakest >= pp.criteria_commitment,
         st.has(Milestone::SurvivedPersonnelChange),
         max_unresolved(s, st) < pp.criteria_issues,
         key_permanent,

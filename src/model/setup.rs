@@ -3,7 +3,7 @@
 
 use super::draw::threshold;
 use super::fastmath;
-use super::kinds::{Level, Stage};
+use super::kinds::{ChallengeKind, Level, Stage};
 use super::{MAX_AGENCIES, MAX_PAIRS, MAX_POSTS, MAX_STREAMS};
 use crate::scenario::{AgencyKind, Params, Scenario};
 
@@ -137,6 +137,9 @@ pub struct Setup {
     /// The agencies of each pair, `(a, b)` with `a < b`, in the order (0, 1), (0, 2), …, (1, 2),
     /// …; pair-indexed state (trust, contacts) follows this order.
     pub pair: [(u8, u8); MAX_PAIRS],
+    /// The pairs each agency belongs to, in pair order (the first `n_agencies − 1` entries):
+    /// per-agency sums over pairs visit them without scanning every pair.
+    pub agency_pairs: [[u8; MAX_AGENCIES - 1]; MAX_AGENCIES],
     /// Culture distance of each pair, `sqrt((Δx² + Δy²) / 2)`, in [0, 1]: slows trust and drives
     /// the cultures challenge.
     pub pair_distance: [f64; MAX_PAIRS],
@@ -211,6 +214,9 @@ pub struct Setup {
     pub roles_scale: f64,
     /// The communication driver's multiplier of poor quality: `(1 + dispersion) / 2`.
     pub communication_scale: f64,
+    /// Onset rate, severity and resolution of each challenge kind, in [`ChallengeKind::ALL`]
+    /// order: the challenge process indexes them by kind instead of matching on it each month.
+    pub challenge: [[f64; 3]; ChallengeKind::COUNT],
     /// Mean alignment over agencies: the common-aims factor before the aims are agreed.
     pub mean_alignment: f64,
     /// Readiness weights normalised to sum to 1.
@@ -338,6 +344,14 @@ impl Setup {
                 n_pairs += 1;
             }
         }
+        let mut agency_pairs = [[0u8; MAX_AGENCIES - 1]; MAX_AGENCIES];
+        let mut memberships = [0usize; MAX_AGENCIES];
+        for (k, &(a, b)) in pair[..n_pairs].iter().enumerate() {
+            for x in [a as usize, b as usize] {
+                agency_pairs[x][memberships[x]] = k as u8;
+                memberships[x] += 1;
+            }
+        }
         let ip = &p.interaction;
         let co_location = s.levers.co_location.expect("resolved");
         let contact_rate = s.structure.contact_rate.expect("resolved");
@@ -394,6 +408,7 @@ impl Setup {
                 .find(|&p| post_key[p] && post_level[p] == Level::Interface),
             n_pairs,
             pair,
+            agency_pairs,
             pair_distance,
             pair_outside,
             pair_contact_rate,
@@ -430,6 +445,10 @@ impl Setup {
             roles_scale: (1.0 + p.challenges.overlap_factor * role_overlap)
                 / (1.0 + p.challenges.overlap_factor),
             communication_scale: (1.0 + dispersion) / 2.0,
+            challenge: std::array::from_fn(|k| {
+                let c = p.challenges.kind(ChallengeKind::ALL[k]);
+                [c.rate, c.severity, c.resolution]
+            }),
             mean_alignment: agency[..n_agencies]
                 .iter()
                 .map(|a| a.alignment)

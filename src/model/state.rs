@@ -43,6 +43,9 @@ pub struct State {
     pub commitment_operational: [f64; MAX_AGENCIES],
     /// Geometric mean of the two levels: both top-down and bottom-up commitment are needed.
     pub commitment: [f64; MAX_AGENCIES],
+    /// Lowest effective commitment over agencies (1 with none), after this month's commitment
+    /// process: read by resolution capacity, readiness and the commitment criterion.
+    pub weakest: f64,
     /// Unresolved issues `I_a`, 0..1: raised when a challenge the agency feels arises, lowered
     /// when it resolves, fading by `issue_decay` a month. Lowers commitment (the conflict term) and
     /// must be below `criteria_issues` everywhere to become well established.
@@ -186,6 +189,7 @@ impl Default for State {
             commitment_strategic: [0.0; MAX_AGENCIES],
             commitment_operational: [0.0; MAX_AGENCIES],
             commitment: [0.0; MAX_AGENCIES],
+            weakest: 1.0,
             unresolved: [0.0; MAX_AGENCIES],
             contribution: [0.0; MAX_AGENCIES],
             time_given: [0.0; MAX_AGENCIES],
@@ -250,6 +254,7 @@ impl State {
             self.commitment[a] = (ag.commitment_strategic * ag.commitment_operational).sqrt();
             self.unresolved[a] = ag.unresolved0;
         }
+        self.weakest = self.weakest_commitment(setup);
         let st = &setup.params.staffing;
         for p in 0..setup.n_posts {
             let ag = &setup.agency[setup.post_agency[p] as usize];
