@@ -143,11 +143,9 @@ pub struct Setup {
     /// Culture distance of each pair, `sqrt((Δx² + Δy²) / 2)`, in [0, 1]: slows trust and drives
     /// the cultures challenge.
     pub pair_distance: [f64; MAX_PAIRS],
-    /// Either agency of the pair is outside the council and not coterminous: the pair's contacts
-    /// are multiplied by `outside_council_factor`.
-    pub pair_outside: [bool; MAX_PAIRS],
-    /// Contacts per person-month of each pair before time, coordinator and noise: the contact
-    /// rate, times `outside_council_factor` for an outside pair.
+    /// Contacts per person-month of each pair before time, coordinator and noise: the resolved
+    /// `structure.contact_rate`, times `outside_council_factor` when either agency is outside the
+    /// council and not coterminous.
     pub pair_contact_rate: [f64; MAX_PAIRS],
     /// Trust gained per contact by each pair, before saturation: `trust_gain` times the levers'
     /// boost, slowed by the pair's culture distance.
@@ -155,8 +153,8 @@ pub struct Setup {
     /// Understanding gained per contact per person: `understanding_gain` times the levers' boost
     /// (co-location included).
     pub understanding_gain: f64,
-    /// Communication quality's multiplier for dispersion and information sharing, fixed by the
-    /// scenario.
+    /// Communication quality's multiplier for dispersion (`structure.dispersion`, halved by
+    /// co-location) and information sharing (protocols), fixed by the scenario.
     pub quality_scale: f64,
     /// Number of funding streams, 0 to 8.
     pub n_streams: usize,
@@ -164,24 +162,14 @@ pub struct Setup {
     pub stream: [StreamSetup; MAX_STREAMS],
     /// Money required per month in each stage (idea … well established).
     pub required: [f64; 6],
-    /// Cross-agency contacts per person-month between two agencies' staff, before time given,
-    /// noise and the coordinator and outside-council factors (resolved `structure.contact_rate`).
-    pub contact_rate: f64,
     /// The model has a coordinator post; without one (and without a steering group) the
     /// management challenge is driven harder.
     pub coordinator: bool,
-    /// 0..1, how dispersed participants are: lowers communication quality and raises the
-    /// communication driver.
-    pub dispersion: f64,
-    /// 0..1, how much professional roles overlap: raises the roles driver.
-    pub role_overlap: f64,
     /// Staff share one site: speeds understanding, halves the dispersion penalty, and makes
     /// accommodation a gate out of setting up.
     pub co_location: bool,
     /// Lever: every stream is pooled, and the `pooled_budget` milestone holds from month 0.
     pub pooled_budget: bool,
-    /// Lever: adds `joint_training_boost` to the trust and understanding gain multiplier.
-    pub joint_training: bool,
     /// Lever: adds `protocol_boost` to the gain multiplier, removes the no-protocol penalty on
     /// communication, and softens key-person setbacks and departure trust loss by
     /// `protocol_embedding`.
@@ -410,7 +398,6 @@ impl Setup {
             pair,
             agency_pairs,
             pair_distance,
-            pair_outside,
             pair_contact_rate,
             pair_trust_gain,
             understanding_gain: ip.understanding_gain
@@ -424,13 +411,9 @@ impl Setup {
             n_streams: s.funding.len(),
             stream,
             required,
-            contact_rate,
             coordinator,
-            dispersion,
-            role_overlap,
             co_location,
             pooled_budget: s.levers.pooled_budget,
-            joint_training: s.levers.joint_training,
             protocols: s.levers.protocols,
             independent_chair: s.levers.independent_chair,
             reorganisation_monthly: 1.0 - fastmath::exp(-p.environment.reorganisation_rate / 12.0),

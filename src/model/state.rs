@@ -1,6 +1,6 @@
 //! The state of one initiative: small fixed arrays, reused by a worker from rollout to rollout.
 
-use super::draw::{Streams, uniform};
+use super::draw::{Streams, below, uniform};
 use super::kinds::{ChallengeKind, Factor, FoldCause, Level, Milestone, Stage};
 use super::setup::Setup;
 use super::{MAX_AGENCIES, MAX_PAIRS, MAX_POSTS, MAX_STREAMS};
@@ -259,7 +259,7 @@ impl State {
         for p in 0..setup.n_posts {
             let ag = &setup.agency[setup.post_agency[p] as usize];
             let draw = rng.staffing.next_u64();
-            let vacant = ((draw >> 32) as f64) < ag.initial_vacancy * 4_294_967_296.0;
+            let vacant = below((draw >> 32) as u32, ag.initial_vacancy);
             let hybrid = ((draw & 0xffff_ffff) as u64) < setup.hybrid_threshold;
             if !vacant {
                 self.occupy(setup, p, setup.post_agency[p] as usize);

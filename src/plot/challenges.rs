@@ -65,13 +65,7 @@ impl Chart for Challenges<'_> {
         }
 
         let (_, body) = root.split_vertically(HEADER);
-        let mut chart = ChartBuilder::on(&body)
-            .margin_left(16)
-            .margin_right(40)
-            .margin_bottom(12)
-            .margin_top(6)
-            .x_label_area_size(52)
-            .y_label_area_size(label_w + 18)
+        let mut chart = style::frame(&body, 40, label_w + 18)
             .build_cartesian_2d(0f64..100f64, 0f64..n as f64)
             .map_err(msg)?;
         chart

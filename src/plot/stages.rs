@@ -66,13 +66,8 @@ impl Chart for Stages<'_> {
         let rows = &s.stages_by_month;
         let last = (rows.len().saturating_sub(1) as i32).max(s.months as i32);
         let x_max = last.max(1);
-        let mut chart = ChartBuilder::on(&plot_area)
-            .margin_left(16)
-            .margin_right(24)
-            .margin_bottom(12)
+        let mut chart = style::frame(&plot_area, 24, 72)
             .margin_top(10)
-            .x_label_area_size(52)
-            .y_label_area_size(72)
             .build_cartesian_2d(0i32..x_max, 0f64..100f64)
             .map_err(msg)?;
         // Upper edge of stage k: its share plus those of every stage stacked below it (later in
@@ -119,20 +114,10 @@ impl Chart for Stages<'_> {
         }
 
         // Axes and labels last, over the bands.
-        chart
-            .configure_mesh()
-            .disable_mesh()
-            .axis_style(style::AXIS.stroke_width(1))
-            .x_desc("Month")
-            .y_desc("Share of rollouts (%)")
-            .axis_desc_style(text_style(style::AXIS_DESC_SIZE, &style::TEXT))
-            .label_style(text_style(style::LABEL_SIZE, &style::TEXT))
-            .x_labels((x_max as usize + 1).min(13))
-            .y_labels(11)
-            .x_label_formatter(&|m| format!("{m}"))
-            .y_label_formatter(&|v| format!("{v:.0}"))
-            .draw()
-            .map_err(msg)?;
+        let mut mesh = chart.configure_mesh();
+        mesh.disable_mesh();
+        style::month_share_axes(&mut mesh, x_max);
+        mesh.draw().map_err(msg)?;
 
         // Legend to the right of the plot, aligned with its top.
         let (xr, yr) = chart.plotting_area().get_pixel_range();

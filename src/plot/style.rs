@@ -5,6 +5,7 @@ use std::fmt::Display;
 use std::path::Path;
 use std::sync::OnceLock;
 
+use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
 use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
 use plotters::prelude::*;
@@ -409,6 +410,24 @@ pub fn render_as<C: Chart>(dir: &Path, name: &str, chart: &C) -> Result<(), Plot
     Ok(())
 }
 
+/// The margins every chart body shares (left, top, bottom and the x label band), so that charts
+/// line up; the right margin and the y label band depend on what sits beside and under them.
+pub fn frame<'a, 'b, DB: DrawingBackend>(
+    body: &'a DrawingArea<DB, Shift>,
+    margin_right: u32,
+    y_label_area: u32,
+) -> ChartBuilder<'a, 'b, DB> {
+    let mut builder = ChartBuilder::on(body);
+    builder
+        .margin_left(16)
+        .margin_right(margin_right)
+        .margin_bottom(12)
+        .margin_top(6)
+        .x_label_area_size(52)
+        .y_label_area_size(y_label_area);
+    builder
+}
+
 /// The frame of every "share of rollouts by month" line chart: months on x, 0–100% on y,
 /// horizontal grid lines only, axes labelled with units. One place, so the run and compare
 /// charts read the same.
@@ -416,30 +435,39 @@ pub fn month_share_chart<'a, DB: DrawingBackend>(
     body: &'a DrawingArea<DB, Shift>,
     x_max: i32,
 ) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordi32, RangedCoordf64>>, String> {
-    let mut chart = ChartBuilder::on(body)
-        .margin_left(16)
-        .margin_right(36)
-        .margin_bottom(12)
-        .margin_top(6)
-        .x_label_area_size(52)
-        .y_label_area_size(72)
+    let mut chart = frame(body, 36, 72)
         .build_cartesian_2d(0i32..x_max, 0f64..100f64)
         .map_err(msg)?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
+    let mut mesh = chart.configure_mesh();
+    mesh.disable_x_mesh()
         .light_line_style(TRANSPARENT)
-        .bold_line_style(GRID.stroke_width(1))
-        .axis_style(AXIS.stroke_width(1))
+        .bold_line_style(GRID.stroke_width(1));
+    month_share_axes(&mut mesh, x_max);
+    mesh.draw().map_err(msg)?;
+    Ok(chart)
+}
+
+/// Axes, units and tick labels of a share-by-month chart, for charts that draw their own grid
+/// (or none, like the stacked stages chart, which draws its axes over the bands).
+pub fn month_share_axes<DB: DrawingBackend>(
+    mesh: &mut MeshStyle<'_, '_, RangedCoordi32, RangedCoordf64, DB>,
+    x_max: i32,
+) {
+    mesh.axis_style(AXIS.stroke_width(1))
         .x_desc("Month")
         .y_desc("Share of rollouts (%)")
         .axis_desc_style(text_style(AXIS_DESC_SIZE, &TEXT))
         .label_style(text_style(LABEL_SIZE, &TEXT))
         .x_labels((x_max as usize + 1).min(13))
         .y_labels(11)
-        .x_label_formatter(&|m| format!("{m}"))
-        .y_label_formatter(&|v| format!("{v:.0}"))
-        .draw()
-        .map_err(msg)?;
-    Ok(chart)
+        .x_label_formatter(&month_label)
+        .y_label_formatter(&percent_label);
+}
+
+fn month_label(m: &i32) -> String {
+    format!("{m}")
+}
+
+fn percent_label(v: &f64) -> String {
+    format!("{v:.0}")
 }

@@ -115,13 +115,7 @@ impl Chart for MetricLine<'_> {
                 .fold(1.0, f64::max)
                 * 1.08
         };
-        let mut chart = ChartBuilder::on(&body)
-            .margin_left(16)
-            .margin_right(36)
-            .margin_bottom(12)
-            .margin_top(6)
-            .x_label_area_size(52)
-            .y_label_area_size(72)
+        let mut chart = style::frame(&body, 36, 72)
             .build_cartesian_2d(x0..x1, 0f64..y1)
             .map_err(msg)?;
         chart
@@ -250,13 +244,7 @@ impl Chart for Heatmap<'_> {
         )
         .map_err(msg)?;
         let (_, body) = root.split_vertically(HEADER);
-        let mut chart = ChartBuilder::on(&body)
-            .margin_left(16)
-            .margin_right(36)
-            .margin_bottom(12)
-            .margin_top(6)
-            .x_label_area_size(52)
-            .y_label_area_size(72)
+        let mut chart = style::frame(&body, 36, 72)
             .build_cartesian_2d(0f64..nx as f64, 0f64..ny as f64)
             .map_err(msg)?;
         chart
@@ -405,13 +393,7 @@ impl Chart for IndexBars<'_> {
             .into_iter()
             .max()
             .unwrap_or(0);
-        let mut chart = ChartBuilder::on(&body)
-            .margin_left(16)
-            .margin_right(36)
-            .margin_bottom(12)
-            .margin_top(6)
-            .x_label_area_size(52)
-            .y_label_area_size((widest + 16).min(width / 2))
+        let mut chart = style::frame(&body, 36, (widest + 16).min(width / 2))
             .build_cartesian_2d(lo..hi, 0f64..n as f64)
             .map_err(msg)?;
         chart
