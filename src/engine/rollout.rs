@@ -42,11 +42,27 @@ pub fn simulate<R: Rng, O: Observer>(
     streams: &mut Streams<R>,
     obs: &mut O,
 ) -> Outcome {
+    // One branch per rollout picks the month loop compiled for this agency count.
+    match setup.n_agencies {
+        2 => months::<2, R, O>(setup, state, streams, obs),
+        3 => months::<3, R, O>(setup, state, streams, obs),
+        4 => months::<4, R, O>(setup, state, streams, obs),
+        _ => months::<5, R, O>(setup, state, streams, obs),
+    }
+}
+
+#[inline(always)]
+fn months<const NA: usize, R: Rng, O: Observer>(
+    setup: &Setup,
+    state: &mut State,
+    streams: &mut Streams<R>,
+    obs: &mut O,
+) -> Outcome {
     state.reset(setup, streams);
     let start_stage = state.stage;
     let mut binding = [0u32; Factor::COUNT];
     for _ in 0..setup.months {
-        model::step(setup, state, streams, obs);
+        model::step_with::<NA, R, O>(setup, state, streams, obs);
         binding[state.binding.index()] += 1;
         obs.month_end(setup, state);
         if state.folded.is_some() {

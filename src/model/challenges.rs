@@ -5,22 +5,22 @@
 
 use super::draw::below;
 use super::kinds::{ChallengeKind, Milestone, Stage};
-use super::{Event, MAX_AGENCIES, Observer, Setup, State};
+use super::{Event, MAX_AGENCIES, Observer, Setup, State, pairs};
 
 const NC: usize = ChallengeKind::COUNT;
 
 #[inline]
-pub(super) fn challenges<R: rand::Rng, O: Observer>(
+pub(super) fn challenges<const NA: usize, R: rand::Rng, O: Observer>(
     s: &Setup,
     st: &mut State,
     rng: &mut R,
     obs: &mut O,
 ) {
     let cp = &s.params.challenges;
-    let (drivers, affected) = drivers(s, st);
+    let (drivers, affected) = drivers::<NA>(s, st);
     let [wc, wq, wl, wp] = cp.resolution_weights;
     let capacity = wc * st.weakest + wq * st.quality + wl * st.leadership + wp * st.pooled_share;
-    for a in 0..s.n_agencies {
+    for a in 0..NA {
         st.unresolved[a] *= 1.0 - cp.issue_decay;
     }
     let mut drag = 0.0;
@@ -69,15 +69,15 @@ pub(super) fn challenges<R: rand::Rng, O: Observer>(
 
 /// Each kind's driver (0..1) and the agency that feels it most.
 #[inline(always)]
-fn drivers(s: &Setup, st: &State) -> ([f64; NC], [usize; NC]) {
+fn drivers<const NA: usize>(s: &Setup, st: &State) -> ([f64; NC], [usize; NC]) {
     let cp = &s.params.challenges;
-    let n = s.n_agencies;
+    let n = NA;
     let mut d = [0.0; NC];
     let mut who = [s.lead; NC];
 
     // Per-agency readings, each with the agency where it is worst, in one pass over agencies.
     let mut clash = [0.0f64; MAX_AGENCIES];
-    for k in 0..s.n_pairs {
+    for k in 0..pairs(NA) {
         let v = s.pair_distance[k] * (1.0 - st.trust[k]);
         let (a, b) = s.pair[k];
         clash[a as usize] = clash[a as usize].max(v);

@@ -6,14 +6,14 @@
 use super::{Setup, State};
 
 #[inline]
-pub(super) fn commitment(s: &Setup, st: &mut State) {
+pub(super) fn commitment<const NA: usize>(s: &Setup, st: &mut State) {
     let cp = &s.params.commitment;
     let small_wins = ((st.stage.index().min(5) as f64 + st.progress) * 0.2).min(1.0);
     let security = st.funding_factor * (1.0 - st.ending_share);
     let [ws0, ws1, ws2, ws3] = cp.strategic_weights;
     let [wo0, wo1, wo2, wo3] = cp.operational_weights;
     let mut weakest = 1.0f64;
-    for a in 0..s.n_agencies {
+    for a in 0..NA {
         let ag = &s.agency[a];
         let relationships = st.agency_trust[a];
         let workload = 1.0 - st.pressure[a] * (1.0 - ag.ring_fenced);

@@ -3,17 +3,17 @@
 //! government reorganisation was the commonest catalyst).
 
 use super::draw::{chance, normal};
-use super::{Event, Observer, Setup, State};
+use super::{Event, Observer, Setup, State, pairs};
 
 #[inline]
-pub(super) fn environment<R: rand::Rng, O: Observer>(
+pub(super) fn environment<const NA: usize, R: rand::Rng, O: Observer>(
     s: &Setup,
     st: &mut State,
     rng: &mut R,
     obs: &mut O,
 ) {
     let e = &s.params.environment;
-    for a in 0..s.n_agencies {
+    for a in 0..NA {
         let ag = &s.agency[a];
         let z = normal(rng);
         st.pressure_noise[a] =
@@ -23,10 +23,10 @@ pub(super) fn environment<R: rand::Rng, O: Observer>(
                 .clamp(0.0, 1.0);
     }
     if chance(rng, s.reorganisation_monthly) {
-        for t in &mut st.trust[..s.n_pairs] {
+        for t in &mut st.trust[..pairs(NA)] {
             *t *= 1.0 - e.reorganisation_trust_loss;
         }
-        for c in &mut st.commitment_strategic[..s.n_agencies] {
+        for c in &mut st.commitment_strategic[..NA] {
             *c = (*c + e.reorganisation_commitment_boost).min(1.0);
         }
         obs.event(st.month, Event::Reorganisation);

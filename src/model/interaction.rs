@@ -5,10 +5,10 @@
 use super::draw::uniform;
 use super::fastmath;
 use super::setup::RECIPROCAL;
-use super::{Setup, State};
+use super::{Setup, State, pairs};
 
 #[inline]
-pub(super) fn interaction<R: rand::Rng>(s: &Setup, st: &mut State, rng: &mut R) {
+pub(super) fn interaction<const NA: usize, R: rand::Rng>(s: &Setup, st: &mut State, rng: &mut R) {
     let ip = &s.params.interaction;
     let coordinator_factor = match s.coordinator_post {
         Some(p) if !st.filled[p] => ip.coordinator_absent_factor,
@@ -17,20 +17,17 @@ pub(super) fn interaction<R: rand::Rng>(s: &Setup, st: &mut State, rng: &mut R) 
     let noise_floor = 1.0 - 0.5 * ip.contact_noise;
     let mut trust_sum = 0.0;
     let mut contact_sum = 0.0;
-    for k in 0..s.n_pairs {
+    for k in 0..pairs(NA) {
         let u = uniform(rng); // one draw per pair per month
         let (a, b) = (s.pair[k].0 as usize, s.pair[k].1 as usize);
         let (na, nb) = (st.filled_count[a], st.filled_count[b]);
-        let mut contacts = 0.0;
-        if na > 0 && nb > 0 {
-            let (na, nb) = (f64::from(na), f64::from(nb));
-            let time = 0.5 * (st.time_given[a] + st.time_given[b]);
-            contacts = s.pair_contact_rate[k]
-                * coordinator_factor
-                * (na * nb).sqrt()
-                * time
-                * (noise_floor + ip.contact_noise * u);
-        }
+        // No contacts when either side has nobody in post: the root of the product is then 0.
+        let time = 0.5 * (st.time_given[a] + st.time_given[b]);
+        let contacts = s.pair_contact_rate[k]
+            * coordinator_factor
+            * s.root[usize::from(na * nb)]
+            * time
+            * (noise_floor + ip.contact_noise * u);
         let t = &mut st.trust[k];
         let gain = s.pair_trust_gain[k] * contacts;
         *t += (1.0 - *t) * (1.0 - fastmath::exp(-gain));
@@ -39,8 +36,8 @@ pub(super) fn interaction<R: rand::Rng>(s: &Setup, st: &mut State, rng: &mut R) 
         trust_sum += *t;
         contact_sum += contacts;
     }
-    let partners = s.n_agencies - 1;
-    for a in 0..s.n_agencies {
+    let partners = NA - 1;
+    for a in 0..NA {
         // Each agency's contacts per person and mean trust, summed over its pairs in pair order
         // in registers (accumulating into per-agency arrays inside the pair loop made every
         // addition wait on a store and a reload).
@@ -59,10 +56,11 @@ pub(super) fn interaction<R: rand::Rng>(s: &Setup, st: &mut State, rng: &mut R) 
         // month, read by the roles challenge and the understanding factor.
         let mut before = 0.0;
         for p in ag.first_post as usize..(ag.first_post + ag.n_posts) as usize {
-            if st.filled[p] {
-                before += st.understanding[p];
-                st.understanding[p] += (1.0 - st.understanding[p]) * g;
-            }
+            // Vacant posts are updated too, without a branch: their value is never read, and
+            // is set afresh when the post is filled.
+            let held = if st.filled[p] { 1.0 } else { 0.0 };
+            before += st.understanding[p] * held;
+            st.understanding[p] += (1.0 - st.understanding[p]) * g;
         }
         // With no post filled, `before` is 0 and so is the mean.
         st.understanding_mean[a] = before * RECIPROCAL[usize::from(st.filled_count[a])];

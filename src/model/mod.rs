@@ -36,23 +36,50 @@ pub const MAX_STREAMS: usize = 8;
 /// Most agency pairs.
 pub const MAX_PAIRS: usize = MAX_AGENCIES * (MAX_AGENCIES - 1) / 2;
 
+/// Number of agency pairs among `n` agencies.
+pub const fn pairs(n: usize) -> usize {
+    n * (n - 1) / 2
+}
+
 /// Advances one initiative by one month: the eight processes in MODEL.md §3's order.
 /// Observation (process 8) is the caller's: it reads the state after this returns.
-#[inline]
+///
+/// Picks the copy of [`step_with`] compiled for the setup's agency count; a loop over months
+/// should call that copy directly, as [`crate::engine::simulate`] does.
 pub fn step<R: rand::Rng, O: Observer>(
     setup: &Setup,
     state: &mut State,
     rng: &mut Streams<R>,
     obs: &mut O,
 ) {
+    match setup.n_agencies {
+        2 => step_with::<2, R, O>(setup, state, rng, obs),
+        3 => step_with::<3, R, O>(setup, state, rng, obs),
+        4 => step_with::<4, R, O>(setup, state, rng, obs),
+        _ => step_with::<5, R, O>(setup, state, rng, obs),
+    }
+}
+
+/// [`step`] for an initiative of exactly `NA` agencies (`setup.n_agencies == NA`). The agency
+/// count is a compile-time constant so that every loop over agencies and pairs is unrolled and
+/// indexes fixed slots: one copy per count from 2 to 5, chosen once per rollout. Results are
+/// the same to the bit as with a run-time count.
+#[inline(always)]
+pub fn step_with<const NA: usize, R: rand::Rng, O: Observer>(
+    setup: &Setup,
+    state: &mut State,
+    rng: &mut Streams<R>,
+    obs: &mut O,
+) {
+    debug_assert_eq!(setup.n_agencies, NA);
     state.month += 1;
-    environment::environment(setup, state, &mut rng.shocks, obs);
+    environment::environment::<NA, R, O>(setup, state, &mut rng.shocks, obs);
     funding::funding(setup, state, &mut rng.funding, obs);
-    staffing::staffing(setup, state, &mut rng.staffing, obs);
-    interaction::interaction(setup, state, &mut rng.contacts);
-    commitment::commitment(setup, state);
-    challenges::challenges(setup, state, &mut rng.challenges, obs);
-    progress::progress(setup, state, &mut rng.milestones, obs);
+    staffing::staffing::<NA, R, O>(setup, state, &mut rng.staffing, obs);
+    interaction::interaction::<NA, R>(setup, state, &mut rng.contacts);
+    commitment::commitment::<NA>(setup, state);
+    challenges::challenges::<NA, R, O>(setup, state, &mut rng.challenges, obs);
+    progress::progress::<NA, R, O>(setup, state, &mut rng.milestones, obs);
 }
 
 const _: () = {

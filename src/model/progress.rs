@@ -6,14 +6,14 @@ use super::fastmath;
 use super::kinds::{Criterion, Factor, FoldCause, Milestone, Stage};
 use super::observe::SetbackCause;
 use super::setup::RECIPROCAL;
-use super::{Event, Observer, Setup, State};
+use super::{Event, Observer, Setup, State, pairs};
 
 /// Smallest factor value in the geometric mean, so that one zero factor does not make the log
 /// undefined (readiness is then tiny rather than NaN).
 const FACTOR_FLOOR: f64 = 1e-3;
 
 #[inline]
-pub(super) fn progress<R: rand::Rng, O: Observer>(
+pub(super) fn progress<const NA: usize, R: rand::Rng, O: Observer>(
     s: &Setup,
     st: &mut State,
     rng: &mut R,
@@ -24,8 +24,8 @@ pub(super) fn progress<R: rand::Rng, O: Observer>(
     let found_accommodation = chance(rng, pp.accommodation_rate);
     let held_review = chance(rng, pp.review_rate);
 
-    update_milestones(s, st, found_accommodation, held_review);
-    readiness(s, st);
+    update_milestones::<NA>(s, st, found_accommodation, held_review);
+    readiness::<NA>(s, st);
 
     if st.stage < Stage::WellEstablished {
         let rate = pp.stage_rate[st.stage.index()];
@@ -62,20 +62,25 @@ pub(super) fn progress<R: rand::Rng, O: Observer>(
     if st.stage.delivering() {
         st.months_delivering += 1;
     }
-    fold(s, st, obs);
+    fold::<NA, O>(s, st, obs);
 }
 
 #[inline]
-fn update_milestones(s: &Setup, st: &mut State, found_accommodation: bool, held_review: bool) {
+fn update_milestones<const NA: usize>(
+    s: &Setup,
+    st: &mut State,
+    found_accommodation: bool,
+    held_review: bool,
+) {
     let pp = &s.params.progress;
-    let committed = (0..s.n_agencies)
+    let committed = (0..NA)
         .filter(|&a| st.commitment[a] >= pp.steering_commitment)
         .count();
     if committed >= 2 && st.commitment[s.lead] >= pp.steering_commitment {
         st.milestones[Milestone::SteeringGroup.index()] = true;
     }
     if st.stage >= Stage::Planning
-        && st.commitment_strategic[..s.n_agencies]
+        && st.commitment_strategic[..NA]
             .iter()
             .all(|&c| c >= pp.aims_commitment)
     {
@@ -103,9 +108,9 @@ fn update_milestones(s: &Setup, st: &mut State, found_accommodation: bool, held_
 
 /// The nine factors of Table 7.1 and readiness, their weighted geometric mean.
 #[inline]
-fn readiness(s: &Setup, st: &mut State) {
+fn readiness<const NA: usize>(s: &Setup, st: &mut State) {
     let pp = &s.params.progress;
-    let n = s.n_agencies;
+    let n = NA;
     let mut mean_c = 0.0;
     let mut involved = 0.0;
     let mut under = 0.0;
@@ -133,7 +138,7 @@ fn readiness(s: &Setup, st: &mut State) {
         pp.aims_floor
     };
     let mut trust = 0.0;
-    for k in 0..s.n_pairs {
+    for k in 0..pairs(NA) {
         trust += st.trust[k];
     }
     // The commitment factor is itself a weighted geometric mean: keep its logarithm.
@@ -154,15 +159,44 @@ fn readiness(s: &Setup, st: &mut State) {
     // No branch on saturated factors: whether funding or leadership is at 1 changes from month
     // to month unpredictably, and fastmath::ln(1) is exactly 0.
     let mut log_r = s.factor_weights[0] * ln_commitment;
-    let mut lowest = 0;
     for i in 1..Factor::COUNT {
-        log_r += s.factor_weights[i] * fastmath::ln(f[i].max(FACTOR_FLOOR));
-        lowest = if f[i] < f[lowest] { i } else { lowest };
+        let x = f[i].max(FACTOR_FLOOR);
+        let ln = if REMEMBERED[i] {
+            // Aims, leadership, involvement and funding hold their value for months at a
+            // time: reuse the logarithm while the factor is unchanged (the same bits either way).
+            let [last, last_ln] = st.ln_memo[i];
+            if x == last {
+                last_ln
+            } else {
+                let ln = fastmath::ln(x);
+                st.ln_memo[i] = [x, ln];
+                ln
+            }
+        } else {
+            fastmath::ln(x)
+        };
+        log_r += s.factor_weights[i] * ln;
+    }
+    // The lowest factor, first in table order on ties. The lowest of the last eight is found
+    // while the commitment factor's exponential is still being computed, and compared with it
+    // once: tracking the index alone made each comparison wait on a reload.
+    let (mut lowest, mut low) = (1, f[1]);
+    for (i, &x) in f.iter().enumerate().skip(2) {
+        if x < low {
+            (lowest, low) = (i, x);
+        }
+    }
+    if !(low < f[0]) {
+        lowest = 0;
     }
     st.factors = f;
     st.readiness = fastmath::exp(log_r);
     st.binding = Factor::ALL[lowest];
 }
+
+/// Factors whose logarithm [`readiness`] keeps from month to month, in [`Factor::ALL`] order.
+const REMEMBERED: [bool; Factor::COUNT] =
+    [false, false, true, false, true, true, true, false, false];
 
 /// The gate out of the current stage (MODEL.md §3.7).
 #[inline]
@@ -214,7 +248,7 @@ pub fn criteria(s: &Setup, st: &State) -> [bool; Criterion::COUNT] {
 /// floor for too long (MODEL.md §3.7; reference §7: two-thirds of dissolutions were over
 /// funding or organisation).
 #[inline]
-fn fold<O: Observer>(s: &Setup, st: &mut State, obs: &mut O) {
+fn fold<const NA: usize, O: Observer>(s: &Setup, st: &mut State, obs: &mut O) {
     let fp = &s.params.folding;
     let bump = |counter: &mut u32, low: bool| *counter = if low { *counter + 1 } else { 0 };
     bump(
@@ -222,7 +256,7 @@ fn fold<O: Observer>(s: &Setup, st: &mut State, obs: &mut O) {
         st.commitment[s.lead] < fp.lead_commitment_floor,
     );
     let partner_low =
-        (0..s.n_agencies).any(|a| a != s.lead && st.commitment[a] < fp.partner_commitment_floor);
+        (0..NA).any(|a| a != s.lead && st.commitment[a] < fp.partner_commitment_floor);
     bump(&mut st.low_partner, partner_low);
     bump(
         &mut st.low_funding,

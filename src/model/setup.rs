@@ -4,7 +4,7 @@
 use super::draw::threshold;
 use super::fastmath;
 use super::kinds::{ChallengeKind, Level, Stage};
-use super::{MAX_AGENCIES, MAX_PAIRS, MAX_POSTS, MAX_STREAMS};
+use super::{MAX_AGENCIES, MAX_PAIRS, MAX_POSTS, MAX_POSTS_PER_AGENCY, MAX_STREAMS};
 use crate::scenario::{AgencyKind, Params, Scenario};
 
 /// 1/n for n = 0 ..= [`MAX_POSTS`], with 1/0 taken as 0: counts of filled posts divide means,
@@ -105,6 +105,10 @@ pub struct Setup {
     pub start_stage: Stage,
     /// Number of agencies, 2 to 5; per-agency arrays are read only up to here.
     pub n_agencies: usize,
+    /// `√n` for every product of two agencies' filled-post counts (0 to 64): the contact volume
+    /// of a pair grows with the square root of the possible links, and a table lookup is the
+    /// same correctly rounded value without a square root's latency in the monthly step.
+    pub root: [f64; MAX_POSTS_PER_AGENCY * MAX_POSTS_PER_AGENCY + 1],
     /// Index of the lead agency (agencies are indexed in name order; the first when the scenario
     /// names none). Its commitment decides folding, it must be in the steering group, and its
     /// first interface post is the coordinator.
@@ -383,6 +387,7 @@ impl Setup {
             months: s.months,
             start_stage: s.start_stage,
             n_agencies,
+            root: std::array::from_fn(|n| (n as f64).sqrt()),
             lead,
             agency,
             n_posts,

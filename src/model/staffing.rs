@@ -8,7 +8,7 @@ use super::observe::SetbackCause;
 use super::{Event, Observer, Setup, State};
 
 #[inline]
-pub(super) fn staffing<R: rand::Rng, O: Observer>(
+pub(super) fn staffing<const NA: usize, R: rand::Rng, O: Observer>(
     s: &Setup,
     st: &mut State,
     rng: &mut R,
@@ -22,7 +22,7 @@ pub(super) fn staffing<R: rand::Rng, O: Observer>(
         0.0
     };
     let mut refill = [0.0f64; super::MAX_AGENCIES];
-    for a in 0..s.n_agencies {
+    for a in 0..NA {
         let ag = &s.agency[a];
         refill[a] = ag.refill_base
             * (1.0 - sp.refill_pressure_sensitivity * st.pressure[a])
@@ -80,7 +80,7 @@ pub(super) fn staffing<R: rand::Rng, O: Observer>(
             }
         }
     }
-    summarise(s, st);
+    summarise::<NA>(s, st);
 }
 
 /// A post holder leaves. `u` is the departure draw rescaled to (0, 1), reused for the setback
@@ -141,11 +141,11 @@ fn depart<O: Observer>(
 /// up to date by [`State::occupy`] and [`State::vacate`] rather than recounted here; the
 /// understanding mean is taken by the interaction process as it updates understanding.
 #[inline]
-fn summarise(s: &Setup, st: &mut State) {
+fn summarise<const NA: usize>(s: &Setup, st: &mut State) {
     let sp = &s.params.staffing;
     let pp = &s.params.progress;
     let mut filled_total = 0u32;
-    for a in 0..s.n_agencies {
+    for a in 0..NA {
         let ag = &s.agency[a];
         let filled = st.filled_count[a];
         let strategic = st.strategic_filled[a];

@@ -80,7 +80,8 @@ pub struct State {
     /// ramps a key holder's leadership and decides whether key personnel count as permanent.
     pub tenure: [u32; MAX_POSTS],
     /// The holder's understanding of the other agencies' roles, cultures and procedures, 0..1:
-    /// grows with contacts, never decays, and is lost when the holder leaves.
+    /// grows with contacts, never decays, and is lost when the holder leaves. Meaningless while
+    /// the post is vacant: set afresh when it is filled.
     pub understanding: [f64; MAX_POSTS],
     // Between agencies.
     /// Trust (working relationship) `T_ab` of each pair, 0..1, in [`Setup::pair`] order; starts
@@ -153,6 +154,9 @@ pub struct State {
     pub factors: [f64; Factor::COUNT],
     /// Readiness `R`, 0..1: the weighted geometric mean of the factors; scales progress.
     pub readiness: f64,
+    /// For each factor, its last floored value and that value's logarithm, so that a factor
+    /// unchanged since last month costs no logarithm (NaN until first computed: never equal).
+    pub ln_memo: [[f64; 2]; Factor::COUNT],
     /// The lowest factor this month (the first in table order on ties): what holds the initiative
     /// back.
     pub binding: Factor,
@@ -228,6 +232,7 @@ impl Default for State {
             drag: 0.0,
             factors: [0.0; Factor::COUNT],
             readiness: 0.0,
+            ln_memo: [[f64::NAN, 0.0]; Factor::COUNT],
             binding: Factor::Commitment,
             low_lead: 0,
             low_partner: 0,
