@@ -43,12 +43,7 @@ pub fn simulate<R: Rng, O: Observer>(
     obs: &mut O,
 ) -> Outcome {
     // One branch per rollout picks the month loop compiled for this agency count.
-    match setup.n_agencies {
-        2 => months::<2, R, O>(setup, state, streams, obs),
-        3 => months::<3, R, O>(setup, state, streams, obs),
-        4 => months::<4, R, O>(setup, state, streams, obs),
-        _ => months::<5, R, O>(setup, state, streams, obs),
-    }
+    model::with_agency_count!(setup.n_agencies, NA => months::<NA, R, O>(setup, state, streams, obs))
 }
 
 #[inline(always)]

@@ -41,6 +41,33 @@ pub const fn pairs(n: usize) -> usize {
     n * (n - 1) / 2
 }
 
+/// Evaluates `$body` with `$na` bound to the setup's agency count as a compile-time constant:
+/// one copy of `$body` per count from 2 to 5 (validation guarantees the range), so that generic
+/// code written for `const NA: usize` runs with its loops unrolled.
+macro_rules! with_agency_count {
+    ($n:expr, $na:ident => $body:expr) => {
+        match $n {
+            2 => {
+                const $na: usize = 2;
+                $body
+            }
+            3 => {
+                const $na: usize = 3;
+                $body
+            }
+            4 => {
+                const $na: usize = 4;
+                $body
+            }
+            _ => {
+                const $na: usize = 5;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use with_agency_count;
+
 /// Advances one initiative by one month: the eight processes in MODEL.md §3's order.
 /// Observation (process 8) is the caller's: it reads the state after this returns.
 ///
@@ -52,12 +79,7 @@ pub fn step<R: rand::Rng, O: Observer>(
     rng: &mut Streams<R>,
     obs: &mut O,
 ) {
-    match setup.n_agencies {
-        2 => step_with::<2, R, O>(setup, state, rng, obs),
-        3 => step_with::<3, R, O>(setup, state, rng, obs),
-        4 => step_with::<4, R, O>(setup, state, rng, obs),
-        _ => step_with::<5, R, O>(setup, state, rng, obs),
-    }
+    with_agency_count!(setup.n_agencies, NA => step_with::<NA, R, O>(setup, state, rng, obs))
 }
 
 /// [`step`] for an initiative of exactly `NA` agencies (`setup.n_agencies == NA`). The agency
