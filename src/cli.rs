@@ -88,11 +88,25 @@ pub enum Command {
     Calibrate(CalibrateArgs),
 }
 
+/// Parses a count that must be at least 1 (`--rollouts`, `--replications`, `--budget`): zero
+/// is a usage error naming the flag, as every other bad value.
+fn at_least_one<T>(s: &str) -> Result<T, String>
+where
+    T: std::str::FromStr + PartialOrd + From<u8>,
+    T::Err: std::fmt::Display,
+{
+    let n: T = s.parse().map_err(|e: T::Err| e.to_string())?;
+    if n < T::from(1) {
+        return Err("must be at least 1".into());
+    }
+    Ok(n)
+}
+
 /// Options shared by `study` and `calibrate`: which scenarios, how many studies, which seed.
 #[derive(Debug, Args)]
 pub struct StudyOptions {
     /// Replications of the whole study.
-    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, default_value_t = 200, value_parser = at_least_one::<u32>)]
     pub replications: u32,
     /// Master seed; replication r draws from streams derived from (seed, r).
     #[arg(long, default_value_t = 1)]
@@ -149,7 +163,7 @@ pub struct SweepArgs {
     /// Sweep file (TOML); see docs/sweeps.md.
     pub file: PathBuf,
     /// Rollouts per point, overriding the sweep file.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_parser = at_least_one::<u64>)]
     pub rollouts: Option<u64>,
     /// Output directory (default: output/<sweep name>, or output/<sweep name>-shard-I-of-N).
     #[arg(long)]
@@ -186,7 +200,7 @@ pub struct RunArgs {
     /// Scenario file (TOML).
     pub file: PathBuf,
     /// Number of rollouts.
-    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, default_value_t = 10_000, value_parser = at_least_one::<u64>)]
     pub rollouts: u64,
     /// Master seed; rollout k draws from streams derived from (seed, k).
     #[arg(long, default_value_t = 1)]
@@ -212,7 +226,7 @@ pub struct CompareArgs {
     #[arg(required = true, num_args = 2..)]
     pub files: Vec<PathBuf>,
     /// Number of rollouts of each scenario.
-    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, default_value_t = 10_000, value_parser = at_least_one::<u64>)]
     pub rollouts: u64,
     /// Master seed; rollout k of every scenario draws from streams derived from (seed, k).
     #[arg(long, default_value_t = 1)]
@@ -242,7 +256,7 @@ pub struct CalibrateArgs {
     #[command(flatten)]
     pub study: StudyOptions,
     /// Most studies to run, each one evaluation of the objective.
-    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, default_value_t = 1000, value_parser = at_least_one::<u64>)]
     pub budget: u64,
     /// Output directory (default: output/calibration).
     #[arg(long)]

@@ -386,6 +386,40 @@ fn usage_errors_exit_with_two() {
     partnersim().args(["frobnicate"]).assert().code(2);
 }
 
+/// A zero count is refused while parsing, before any file is read: exit 2 and the flag named.
+#[test]
+fn zero_counts_are_usage_errors_naming_the_flag() {
+    let reference = reference();
+    let reference = reference.to_str().unwrap();
+    let sweep = Path::new(env!("CARGO_MANIFEST_DIR")).join("sweeps/levers-lhs.toml");
+    let sweep = sweep.to_str().unwrap();
+    let cases: [(&[&str], &str); 6] = [
+        (&["run", reference, "--rollouts", "0"], "--rollouts"),
+        (
+            &["compare", reference, reference, "--rollouts", "0"],
+            "--rollouts",
+        ),
+        (&["sweep", sweep, "--rollouts", "0"], "--rollouts"),
+        (
+            &["sweep", sweep, "--check", "--rollouts", "0"],
+            "--rollouts",
+        ),
+        (&["study", "--replications", "0"], "--replications"),
+        (&["calibrate", "--budget", "0"], "--budget"),
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    for (args, flag) in cases {
+        partnersim()
+            .current_dir(tmp.path())
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(flag).and(predicate::str::contains("at least 1")));
+    }
+    // Nothing was started: no output directory appeared.
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+}
+
 #[test]
 fn every_shipped_scenario_checks() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
