@@ -88,6 +88,47 @@ pub enum Command {
     Calibrate(CalibrateArgs),
 }
 
+/// `--threads`, the same for every command that simulates: 0 asks for one worker per core.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct Threads {
+    /// Worker threads (0 = one per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+}
+
+impl Threads {
+    /// The number of workers to start: the one asked for, or rayon's one per core for 0.
+    pub fn count(self) -> usize {
+        if self.threads == 0 {
+            rayon::current_num_threads()
+        } else {
+            self.threads
+        }
+    }
+}
+
+/// `--out` and `--force` of the commands that write one result directory and replace an
+/// existing one only when asked. Each command gives `--out` a help naming its own default,
+/// with `#[command(mut_arg("out", …))]`.
+#[derive(Debug, Args)]
+pub struct Output {
+    /// Output directory (each command names its default).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace the output directory if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl Output {
+    /// Starts writing the result directory: `--out`, else `default()`. An existing directory
+    /// is refused unless `--force`, before any compute.
+    pub fn begin(&self, default: impl FnOnce() -> PathBuf) -> Result<Staging, OutputError> {
+        let target = self.out.clone().unwrap_or_else(default);
+        Staging::begin(&target, self.force)
+    }
+}
+
 /// Parses a count that must be at least 1 (`--rollouts`, `--replications`, `--budget`): zero
 /// is a usage error naming the flag, as every other bad value.
 fn at_least_one<T>(s: &str) -> Result<T, String>
@@ -114,9 +155,9 @@ pub struct StudyOptions {
     /// One scenario per model of activity (default: scenarios/<model>.toml for the five models).
     #[arg(long, num_args = 1..)]
     pub scenarios: Vec<PathBuf>,
-    /// Worker threads (0 = one per core). Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
-    pub threads: usize,
+    /// Worker threads.
+    #[command(flatten)]
+    pub threads: Threads,
     /// Youngest age at the visit, months since the idea (default 24).
     #[arg(long)]
     pub age_min: Option<u32>,
@@ -145,16 +186,14 @@ fn parse_setting(s: &str) -> Result<(String, f64), String> {
 
 /// Options of `partnersim study`.
 #[derive(Debug, Args)]
+#[command(mut_arg("out", |a| a.help("Output directory (default: output/study)")))]
 pub struct StudyArgs {
     /// Scenarios, replications, seed and design overrides.
     #[command(flatten)]
     pub study: StudyOptions,
-    /// Output directory (default: output/study).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Replace the output directory if it exists.
-    #[arg(long)]
-    pub force: bool,
+    /// Output directory and whether it may be replaced.
+    #[command(flatten)]
+    pub output: Output,
 }
 
 /// Options of `partnersim sweep`.
@@ -175,9 +214,9 @@ pub struct SweepArgs {
     /// Continue an interrupted sweep in the output directory (or start it when absent).
     #[arg(long)]
     pub resume: bool,
-    /// Worker threads (0 = one per core). Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
-    pub threads: usize,
+    /// Worker threads.
+    #[command(flatten)]
+    pub threads: Threads,
     /// Only validate the sweep file and every point's scenario, print the plan's size, and exit.
     #[arg(long)]
     pub check: bool,
@@ -196,6 +235,7 @@ pub struct MergeArgs {
 
 /// Options of `partnersim run`.
 #[derive(Debug, Args)]
+#[command(mut_arg("out", |a| a.help("Output directory (default: output/<scenario name>)")))]
 pub struct RunArgs {
     /// Scenario file (TOML).
     pub file: PathBuf,
@@ -205,22 +245,20 @@ pub struct RunArgs {
     /// Master seed; rollout k draws from streams derived from (seed, k).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Worker threads (0 = one per core). Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
-    pub threads: usize,
+    /// Worker threads.
+    #[command(flatten)]
+    pub threads: Threads,
     /// Override the scenario's horizon in months.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1200))]
     pub months: Option<u32>,
-    /// Output directory (default: output/<scenario name>).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Replace the output directory if it exists.
-    #[arg(long)]
-    pub force: bool,
+    /// Output directory and whether it may be replaced.
+    #[command(flatten)]
+    pub output: Output,
 }
 
 /// Options of `partnersim compare`.
 #[derive(Debug, Args)]
+#[command(mut_arg("out", |a| a.help("Output directory (default: output/compare-<first>-vs-<second>…)")))]
 pub struct CompareArgs {
     /// Scenario files (TOML): the first is the baseline every other is compared with.
     #[arg(required = true, num_args = 2..)]
@@ -235,22 +273,20 @@ pub struct CompareArgs {
     /// much pairing narrows the intervals.
     #[arg(long)]
     pub independent: bool,
-    /// Worker threads (0 = one per core). Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
-    pub threads: usize,
+    /// Worker threads.
+    #[command(flatten)]
+    pub threads: Threads,
     /// Override every scenario's horizon in months.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1200))]
     pub months: Option<u32>,
-    /// Output directory (default: output/compare-<first>-vs-<second>…).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Replace the output directory if it exists.
-    #[arg(long)]
-    pub force: bool,
+    /// Output directory and whether it may be replaced.
+    #[command(flatten)]
+    pub output: Output,
 }
 
 /// Options of `partnersim calibrate`.
 #[derive(Debug, Args)]
+#[command(mut_arg("out", |a| a.help("Output directory (default: output/calibration)")))]
 pub struct CalibrateArgs {
     /// The study each evaluation runs: scenarios, replications, seed and design overrides.
     #[command(flatten)]
@@ -258,12 +294,9 @@ pub struct CalibrateArgs {
     /// Most studies to run, each one evaluation of the objective.
     #[arg(long, default_value_t = 1000, value_parser = at_least_one::<u64>)]
     pub budget: u64,
-    /// Output directory (default: output/calibration).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Replace the output directory if it exists.
-    #[arg(long)]
-    pub force: bool,
+    /// Output directory and whether it may be replaced.
+    #[command(flatten)]
+    pub output: Output,
 }
 
 /// Everything that can stop a command, each with its exit code.
@@ -377,7 +410,7 @@ fn run_sweep(args: &SweepArgs) -> Result<(), CliError> {
         out,
         shard,
         resume: args.resume,
-        threads: args.threads,
+        threads: args.threads.count(),
         command: command_line(),
     };
     let mut report = SweepProgress::new(shard.len(total));
@@ -508,21 +541,13 @@ fn study_config(o: &StudyOptions) -> StudyConfig {
     StudyConfig {
         replications: o.replications,
         seed: o.seed,
-        threads: if o.threads == 0 {
-            rayon::current_num_threads()
-        } else {
-            o.threads
-        },
+        threads: o.threads.count(),
     }
 }
 
 fn run_study(args: &StudyArgs) -> Result<(), CliError> {
     let frame = study_frame(&args.study)?;
-    let target = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join("study"));
-    let staging = Staging::begin(&target, args.force)?;
+    let staging = args.output.begin(|| Path::new("output").join("study"))?;
     let config = study_config(&args.study);
     let published = Published::nfer2002();
     let obs = Observation::default();
@@ -557,16 +582,10 @@ pub fn load_scenario(file: &Path, months: Option<u32>) -> Result<Scenario, Scena
 
 fn run_scenario(args: &RunArgs) -> Result<(), CliError> {
     let scenario = load_scenario(&args.file, args.months)?;
-    let target = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(&scenario.name));
-    let staging = Staging::begin(&target, args.force)?;
-    let threads = if args.threads == 0 {
-        rayon::current_num_threads()
-    } else {
-        args.threads
-    };
+    let staging = args
+        .output
+        .begin(|| Path::new("output").join(&scenario.name))?;
+    let threads = args.threads.count();
 
     let started = SystemTime::now();
     let clock = Instant::now();
@@ -622,16 +641,11 @@ fn compare_scenarios(args: &CompareArgs) -> Result<(), CliError> {
             file.display().to_string(),
         ));
     }
-    let target = args.out.clone().unwrap_or_else(|| {
+    let staging = args.output.begin(|| {
         let names: Vec<&str> = scenarios.iter().map(|(s, _)| s.name.as_str()).collect();
         Path::new("output").join(format!("compare-{}", names.join("-vs-")))
-    });
-    let staging = Staging::begin(&target, args.force)?;
-    let threads = if args.threads == 0 {
-        rayon::current_num_threads()
-    } else {
-        args.threads
-    };
+    })?;
+    let threads = args.threads.count();
     let pairing = if args.independent {
         Pairing::Independent
     } else {
@@ -734,11 +748,9 @@ pub fn compare_headline(c: &Comparison, dir: &Path) -> String {
 fn run_calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     use study::calibrate::{self, KNOBS};
     let frame = study_frame(&args.study)?;
-    let target = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join("calibration"));
-    let staging = Staging::begin(&target, args.force)?;
+    let staging = args
+        .output
+        .begin(|| Path::new("output").join("calibration"))?;
     let config = study_config(&args.study);
     let published = Published::nfer2002();
     let obs = Observation::default();

@@ -19,6 +19,16 @@ fn reference() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/reference.toml")
 }
 
+/// `partnersim run FILE --rollouts N [MORE…] --out OUT`, asserted on by the caller.
+fn run_into(file: &Path, rollouts: &str, more: &[&str], out: &Path) -> assert_cmd::assert::Assert {
+    partnersim()
+        .args(["run", file.to_str().unwrap(), "--rollouts", rollouts])
+        .args(more)
+        .arg("--out")
+        .arg(out)
+        .assert()
+}
+
 fn read_json(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).expect("file exists")).expect("valid JSON")
 }
@@ -27,18 +37,7 @@ fn read_json(path: &Path) -> serde_json::Value {
 fn run_writes_every_output() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("ref");
-    partnersim()
-        .args([
-            "run",
-            reference().to_str().unwrap(),
-            "--rollouts",
-            "300",
-            "--seed",
-            "3",
-            "--out",
-        ])
-        .arg(&out)
-        .assert()
+    run_into(&reference(), "300", &["--seed", "3"], &out)
         .success()
         .stdout(predicate::str::contains("well established by month 72"));
     for file in [
@@ -126,33 +125,11 @@ fn refuses_an_existing_directory_unless_forced() {
     let out = tmp.path().join("ref");
     std::fs::create_dir(&out).unwrap();
     std::fs::write(out.join("keep.txt"), "mine").unwrap();
-    partnersim()
-        .args([
-            "run",
-            reference().to_str().unwrap(),
-            "--rollouts",
-            "50",
-            "--out",
-        ])
-        .arg(&out)
-        .assert()
-        .code(5)
-        .stderr(
-            predicate::str::contains("already exists").and(predicate::str::contains("--force")),
-        );
+    run_into(&reference(), "50", &[], &out).code(5).stderr(
+        predicate::str::contains("already exists").and(predicate::str::contains("--force")),
+    );
     assert!(out.join("keep.txt").exists());
-    partnersim()
-        .args([
-            "run",
-            reference().to_str().unwrap(),
-            "--rollouts",
-            "50",
-            "--force",
-            "--out",
-        ])
-        .arg(&out)
-        .assert()
-        .success();
+    run_into(&reference(), "50", &["--force"], &out).success();
     assert!(!out.join("keep.txt").exists());
     assert!(out.join("summary.json").exists());
 }
@@ -161,19 +138,7 @@ fn refuses_an_existing_directory_unless_forced() {
 fn months_flag_overrides_the_horizon() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("short");
-    partnersim()
-        .args([
-            "run",
-            reference().to_str().unwrap(),
-            "--rollouts",
-            "40",
-            "--months",
-            "24",
-            "--out",
-        ])
-        .arg(&out)
-        .assert()
-        .success();
+    run_into(&reference(), "40", &["--months", "24"], &out).success();
     let summary = read_json(&out.join("summary.json"));
     assert_eq!(summary["months"], 24);
     assert_eq!(
@@ -228,17 +193,7 @@ fn trace_prints_history_in_text_and_csv() {
 fn rejects(file: &str, code: i32, needles: &[&str]) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("never");
-    let assert = partnersim()
-        .args([
-            "run",
-            fixture(file).to_str().unwrap(),
-            "--rollouts",
-            "10",
-            "--out",
-        ])
-        .arg(&out)
-        .assert()
-        .code(code);
+    let assert = run_into(&fixture(file), "10", &[], &out).code(code);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     for needle in needles {
         assert!(
@@ -386,6 +341,12 @@ fn usage_errors_exit_with_two() {
     partnersim().args(["frobnicate"]).assert().code(2);
 }
 
+#[test]
+fn the_command_line_definition_is_consistent() {
+    use clap::CommandFactory;
+    partnersim::cli::Cli::command().debug_assert();
+}
+
 /// A zero count is refused while parsing, before any file is read: exit 2 and the flag named.
 #[test]
 fn zero_counts_are_usage_errors_naming_the_flag() {
@@ -418,6 +379,49 @@ fn zero_counts_are_usage_errors_naming_the_flag() {
     }
     // Nothing was started: no output directory appeared.
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+}
+
+/// `--threads 0` means one worker per core for every command; the manifest records the count.
+#[test]
+fn zero_threads_means_one_per_core() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("ref");
+    run_into(&reference(), "20", &["--threads", "0"], &out).success();
+    let threads = read_json(&out.join("manifest.json"))["threads"]
+        .as_u64()
+        .unwrap();
+    assert!(threads >= 1, "manifest records {threads} threads");
+    for cmd in ["run", "compare", "sweep", "study", "calibrate"] {
+        partnersim()
+            .args([cmd, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(
+                "Worker threads (0 = one per core). Results do not depend on it [default: 0]",
+            ));
+    }
+}
+
+/// `--out` and `--force` are shared, but each command's help still names its own default.
+#[test]
+fn out_help_names_each_commands_default() {
+    for (cmd, default) in [
+        ("run", "output/<scenario name>"),
+        ("compare", "output/compare-<first>-vs-<second>…"),
+        ("study", "output/study"),
+        ("calibrate", "output/calibration"),
+    ] {
+        partnersim()
+            .args([cmd, "--help"])
+            .assert()
+            .success()
+            .stdout(
+                predicate::str::contains(format!("Output directory (default: {default})")).and(
+                    predicate::str::contains("--force  ")
+                        .and(predicate::str::contains("Replace the output directory")),
+                ),
+            );
+    }
 }
 
 #[test]
