@@ -152,8 +152,13 @@ pub struct StudyOptions {
     /// Master seed; replication r draws from streams derived from (seed, r).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// One scenario per model of activity (default: scenarios/<model>.toml for the five models).
-    #[arg(long, num_args = 1..)]
+    /// One scenario per model of activity (default: `scenarios/<model>.toml` for the five
+    /// models).
+    #[arg(
+        long,
+        num_args = 1..,
+        help = "One scenario per model of activity (default: scenarios/<model>.toml for the five models)"
+    )]
     pub scenarios: Vec<PathBuf>,
     /// Worker threads.
     #[command(flatten)]
@@ -168,8 +173,13 @@ pub struct StudyOptions {
     #[arg(long)]
     pub scenario_agencies: bool,
     /// Change a parameter's default for this study, e.g. `--set challenges.issue_gain=1.5`
-    /// (a path under [params]; scenarios that set the parameter themselves keep their value).
-    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = parse_setting)]
+    /// (a path under `[params]`; scenarios that set the parameter themselves keep their value).
+    #[arg(
+        long = "set",
+        value_name = "PATH=VALUE",
+        value_parser = parse_setting,
+        help = "Change a parameter's default for this study, e.g. `--set challenges.issue_gain=1.5` (a path under [params]; scenarios that set the parameter themselves keep their value)"
+    )]
     pub set: Vec<(String, f64)>,
 }
 
@@ -204,8 +214,13 @@ pub struct SweepArgs {
     /// Rollouts per point, overriding the sweep file.
     #[arg(long, value_parser = at_least_one::<u64>)]
     pub rollouts: Option<u64>,
-    /// Output directory (default: output/<sweep name>, or output/<sweep name>-shard-I-of-N).
-    #[arg(long)]
+    /// Output directory (default: `output/<sweep name>`, or
+    /// `output/<sweep name>-shard-I-of-N`). Unlike the other commands' [`Output`], it has no
+    /// `--force`: an existing directory is resumed with `--resume`.
+    #[arg(
+        long,
+        help = "Output directory (default: output/<sweep name>, or output/<sweep name>-shard-I-of-N)"
+    )]
     pub out: Option<PathBuf>,
     /// Run shard I of N (every N-th point from I). Without it, SLURM_ARRAY_TASK_ID and
     /// SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX and PARTNERSIM_SHARD_COUNT, are honoured.

@@ -113,7 +113,7 @@ pub fn pct_label(p: f64) -> String {
 /// Smallest title size before the scenario name is shortened.
 const MIN_TITLE_SIZE: f64 = 16.0;
 
-/// "<scenario>: <what> (<N> rollouts)" fitted into `max_width` pixels: the largest size from
+/// `"<scenario>: <what> (<N> rollouts)"` fitted into `max_width` pixels: the largest size from
 /// `TITLE_SIZE` down to `MIN_TITLE_SIZE` that fits, else the scenario name shortened with an
 /// ellipsis, so that what the chart shows and the rollout count are always readable.
 pub fn fitted_title<DB: DrawingBackend>(
