@@ -127,17 +127,28 @@ fn every_published_figure_is_produced_by_the_tabulation() {
     }
 }
 
-fn small_study(threads: usize, seed: u64) -> String {
-    let frame = Frame::new(Design::default(), model_scenarios()).expect("the design is valid");
+/// Runs a study of `design` through the library: its outcome, settings and `study.json`.
+fn study_with(
+    design: Design,
+    replications: u32,
+    seed: u64,
+    threads: usize,
+) -> (study::StudyOutcome, StudyConfig, String) {
+    let frame = Frame::new(design, model_scenarios()).expect("the design is valid");
     let obs = Observation::default();
     let config = StudyConfig {
-        replications: 7,
+        replications,
         seed,
         threads,
     };
     let published = Published::nfer2002();
     let outcome = study::run(&frame, &obs, published, &config, &|_| {}).expect("the study runs");
-    study::Report::new(&outcome, &frame, &obs, published, &config).to_json()
+    let json = study::Report::new(&outcome, &frame, &obs, published, &config).to_json();
+    (outcome, config, json)
+}
+
+fn small_study(threads: usize, seed: u64) -> String {
+    study_with(Design::default(), 7, seed, threads).2
 }
 
 #[test]
@@ -211,6 +222,99 @@ fn agency_mixes_drop_agencies_with_their_money_and_keep_adequacy() {
         .find(|x| x.model == ModelKind::DecisionMakingGroup)
         .unwrap();
     assert!(compose(dmg, Composition::EducationHealth).is_none());
+}
+
+#[test]
+fn a_mix_that_drops_every_funded_agency_keeps_the_money() {
+    let s = model_scenarios();
+    let mut health_paid = s
+        .iter()
+        .find(|x| x.model == ModelKind::CoordinatedDelivery)
+        .unwrap()
+        .clone();
+    // Only Health pays: Education and Social Services alone would have no money.
+    health_paid.funding.retain(|_, f| f.source == "health");
+    assert_eq!(health_paid.funding.len(), 1);
+    health_paid.funding.values_mut().for_each(|f| {
+        f.funds_posts = vec!["health".into(), "education.operational".into()];
+    });
+    let money = |x: &Scenario| x.funding.values().map(|f| f.monthly).sum::<f64>();
+    let ratio = |x: &Scenario| money(x) / x.required_funding;
+    assert!(ratio(&health_paid) > 0.0);
+
+    let ess = compose(&health_paid, Composition::EducationSocialServices).expect("E+SS");
+    assert!(
+        !ess.agencies
+            .values()
+            .any(|a| a.kind == Some(AgencyKind::Health))
+    );
+    // The money stays, now paid by the initiative's lead, and adequacy is the author's.
+    assert!(
+        (ratio(&ess) - ratio(&health_paid)).abs() < 1e-12,
+        "{}",
+        ratio(&ess)
+    );
+    assert_eq!(ess.required_funding, health_paid.required_funding);
+    let stream = ess.funding.values().next().unwrap();
+    assert_eq!(stream.source, ess.lead);
+    assert!(ess.agencies.contains_key(&ess.lead));
+    // It no longer pays for the dropped agency's posts.
+    assert_eq!(stream.funds_posts, ["education.operational"]);
+    // A mix that keeps Health keeps its stream as it was.
+    let eh = compose(&health_paid, Composition::EducationHealth).expect("E+H");
+    assert_eq!(eh.funding, health_paid.funding);
+    assert_eq!(eh.required_funding, health_paid.required_funding);
+}
+
+#[test]
+fn a_shortfall_of_interviews_is_reported() {
+    // More interviews than 30 initiatives have filled posts: every holder is interviewed, and
+    // the study says how many that was.
+    let design = Design {
+        interviews: 2000,
+        ..Design::default()
+    };
+    let (outcome, config, json) = study_with(design, 3, 4, 1);
+    let counts: Vec<u64> = outcome
+        .replications
+        .iter()
+        .map(|r| r.interviewed())
+        .collect();
+    assert!(counts.iter().all(|&n| n > 30 && n < 2000), "{counts:?}");
+    let n = outcome.interviewed;
+    assert_eq!(n.requested, 2000);
+    assert_eq!(n.short_replications, 3);
+    assert_eq!(n.fewest, *counts.iter().min().unwrap());
+    assert_eq!(n.mean, counts.iter().sum::<u64>() as f64 / 3.0);
+    let text = study::verdict_text(&outcome, &config);
+    assert!(
+        text.contains("3 replications of 30 initiatives and 2000 interviews"),
+        "{text}"
+    );
+    let warning = format!(
+        "warning: 3 of 3 replications interviewed fewer than 2000 people (fewest {}, mean {:.1})",
+        n.fewest, n.mean
+    );
+    assert!(text.contains(&warning), "{text}");
+    let j: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(j["study"]["interviewed"]["requested"], 2000);
+    assert_eq!(j["study"]["interviewed"]["short_replications"], 3);
+    assert_eq!(j["study"]["interviewed"]["fewest"], n.fewest);
+
+    // With NFER's 139 there is no shortfall and no warning.
+    let (outcome, config, json) = study_with(Design::default(), 3, 4, 1);
+    assert_eq!(
+        (outcome.interviewed.fewest, outcome.interviewed.mean),
+        (139, 139.0)
+    );
+    assert_eq!(outcome.interviewed.short_replications, 0);
+    let text = study::verdict_text(&outcome, &config);
+    assert!(text.starts_with(
+        "virtual NFER study: 3 replications of 30 initiatives and 139 interviews (seed 4)\n"
+    ));
+    assert!(!text.contains("warning"), "{text}");
+    let j: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(j["study"]["interviewed"]["short_replications"], 0);
 }
 
 #[test]

@@ -5,7 +5,8 @@
 //! 1. [`sample`]: 30 initiatives in the report's mix of models and agencies, each a rollout of
 //!    its model's scenario that is delivering when visited at an age drawn from the design;
 //! 2. [`observe`]: a [`observe::Recorder`] follows each rollout and keeps a record of the visit;
-//! 3. [`sample::allocate`]: 139 interviews over agencies and levels;
+//! 3. [`sample::allocate`]: 139 interviews over agencies and levels (fewer when the initiatives
+//!    have too few filled posts: [`Interviewed`] reports it);
 //! 4. [`interview`]: each interviewee judges the stage and names rationales, challenges and key
 //!    factors through the observation model;
 //! 5. [`tabulate`](mod@tabulate): the answers become the report's tables.
@@ -98,6 +99,43 @@ pub struct Replication {
     pub attempts: u64,
 }
 
+impl Replication {
+    /// People interviewed: the design's number, or fewer when the visited initiatives had too
+    /// few filled posts ([`sample::allocate`]).
+    pub fn interviewed(&self) -> u64 {
+        self.tables.overall.interviewees
+    }
+}
+
+/// How many people the replications interviewed, against the number the design asks for.
+/// [`sample::allocate`] interviews only holders of filled posts, so a study whose initiatives
+/// have fewer filled posts than that falls short; its interviewee counts are then out of fewer
+/// people than the published ones, and the verdict says so.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Interviewed {
+    /// Interviews per replication the design asks for (NFER: 139).
+    pub requested: u32,
+    /// Fewest people interviewed in any one replication.
+    pub fewest: u64,
+    /// Mean people interviewed per replication.
+    pub mean: f64,
+    /// Replications that interviewed fewer than `requested` (0 when every one reached it).
+    pub short_replications: u32,
+}
+
+impl Interviewed {
+    /// Counts `replications` against the design's `requested` interviews.
+    pub fn new(requested: u32, replications: &[Replication]) -> Self {
+        let counts = replications.iter().map(Replication::interviewed);
+        Interviewed {
+            requested,
+            fewest: counts.clone().min().unwrap_or(0),
+            mean: counts.clone().sum::<u64>() as f64 / replications.len().max(1) as f64,
+            short_replications: counts.filter(|&n| n < requested as u64).count() as u32,
+        }
+    }
+}
+
 /// Runs replication `rep` under `seed`.
 pub fn replicate(
     frame: &Frame,
@@ -179,6 +217,10 @@ pub struct StudyOutcome {
     pub verdict: Verdict,
     /// Answer shares by model, level and agency, pooled over replications.
     pub breakdowns: Breakdowns,
+    /// Initiatives visited per replication (NFER: 30).
+    pub initiatives: u32,
+    /// People interviewed, against the design's number: whether any replication fell short.
+    pub interviewed: Interviewed,
 }
 
 impl StudyOutcome {
@@ -228,6 +270,8 @@ pub fn run(
         verdict: Verdict::new(&figures),
         breakdowns: Breakdowns::new(&sum, tables.len()),
         figures,
+        initiatives: frame.design.initiatives(),
+        interviewed: Interviewed::new(frame.design.interviews, &replications),
         replications,
     })
 }
@@ -264,6 +308,9 @@ pub struct StudyInfo {
     pub scenarios: Vec<ScenarioInfo>,
     /// Mean rollouts drawn per visited initiative (1 = every rollout was delivering).
     pub mean_attempts: f64,
+    /// People actually interviewed, against `design.interviews`: `short_replications` above 0
+    /// means some replications had too few filled posts to interview that many.
+    pub interviewed: Interviewed,
 }
 
 /// `study.json`.
@@ -308,6 +355,7 @@ impl<'a> Report<'a> {
                     })
                     .collect(),
                 mean_attempts: outcome.mean_attempts(),
+                interviewed: outcome.interviewed,
             },
             verdict: &outcome.verdict,
             figures: &outcome.figures,
@@ -324,14 +372,24 @@ impl<'a> Report<'a> {
     }
 }
 
-/// The short verdict printed after a study.
+/// The short verdict printed after a study: the sample, and a warning when some replications
+/// interviewed fewer people than the design asks for.
 pub fn verdict_text(outcome: &StudyOutcome, config: &StudyConfig) -> String {
     let v = &outcome.verdict;
     let r = &outcome.rank_agreement;
+    let n = &outcome.interviewed;
     let mut text = format!(
-        "virtual NFER study: {} replications of 30 initiatives and 139 interviews (seed {})\n  {} of {} published outcome figures inside the simulated 90% band ({} of {} counting the sample's design figures)\n  rank agreement (Spearman, interviewee columns): Table 2.1 {:.2}, Table 6.1 {:.2}, Table 7.1 {:.2}\n",
-        config.replications,
-        config.seed,
+        "virtual NFER study: {} replications of {} initiatives and {} interviews (seed {})\n",
+        config.replications, outcome.initiatives, n.requested, config.seed,
+    );
+    if n.short_replications > 0 {
+        text.push_str(&format!(
+            "  warning: {} of {} replications interviewed fewer than {} people (fewest {}, mean {:.1}): their initiatives had too few filled posts, so interviewee counts are out of fewer people than the report's\n",
+            n.short_replications, config.replications, n.requested, n.fewest, n.mean,
+        ));
+    }
+    text.push_str(&format!(
+        "  {} of {} published outcome figures inside the simulated 90% band ({} of {} counting the sample's design figures)\n  rank agreement (Spearman, interviewee columns): Table 2.1 {:.2}, Table 6.1 {:.2}, Table 7.1 {:.2}\n",
         v.outcome_inside,
         v.outcome_figures,
         v.inside,
@@ -339,7 +397,7 @@ pub fn verdict_text(outcome: &StudyOutcome, config: &StudyConfig) -> String {
         r.table_2_1,
         r.table_6_1,
         r.table_7_1
-    );
+    ));
     if !v.outside.is_empty() {
         text.push_str("  outside the band:\n");
         for f in outcome.figures.iter().filter(|f| !f.inside) {

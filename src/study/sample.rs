@@ -19,7 +19,7 @@ use crate::engine::seed::rollout_key;
 use crate::engine::{simulate, streams_for};
 use crate::model::draw::uniform;
 use crate::model::{Level, MAX_AGENCIES, MAX_POSTS, ModelKind, Setup, State};
-use crate::scenario::{Agency, AgencyKind, Params, Scenario, resolve, validate};
+use crate::scenario::{Agency, AgencyKind, FundingStream, Params, Scenario, resolve, validate};
 
 use super::StudyError;
 use super::interview::Interviewee;
@@ -164,7 +164,9 @@ fn mix_kinds(c: Composition) -> (&'static [AgencyKind], bool) {
 /// needs or the report rules the pairing out (no decision-making group was Education and Health
 /// alone). Dropped agencies take their own funding streams with them, and the money the
 /// initiative needs shrinks in proportion to the money kept, so that funding adequacy is what the
-/// scenario's author set. A voluntary agency joins with the schema's default agency values.
+/// scenario's author set. When that would leave no money at all (every stream came from dropped
+/// agencies), the streams are kept instead and handed to the initiative's lead: see the comment
+/// in the body. A voluntary agency joins with the schema's default agency values.
 pub fn compose(s: &Scenario, c: Composition) -> Option<Scenario> {
     if s.model == ModelKind::DecisionMakingGroup && c == Composition::EducationHealth {
         return None;
@@ -184,20 +186,8 @@ pub fn compose(s: &Scenario, c: Composition) -> Option<Scenario> {
         .filter(|(_, a)| !keep.contains(&kind_of(a)))
         .map(|(n, _)| n.clone())
         .collect();
-    let total: f64 = s.funding.values().map(|f| f.monthly).sum();
     for name in &dropped {
         out.agencies.remove(name);
-        out.funding.retain(|_, f| &f.source != name);
-    }
-    for f in out.funding.values_mut() {
-        f.funds_posts.retain(|t| {
-            let agency = t.split_once('.').map_or(t.as_str(), |(a, _)| a);
-            !dropped.iter().any(|d| d == agency)
-        });
-    }
-    let kept: f64 = out.funding.values().map(|f| f.monthly).sum();
-    if total > 0.0 && kept > 0.0 {
-        out.required_funding *= kept / total;
     }
     if voluntary {
         let v = Agency {
@@ -221,6 +211,38 @@ pub fn compose(s: &Scenario, c: Composition) -> Option<Scenario> {
                     .map(|(n, _)| n.clone())
             })
             .or_else(|| out.agencies.keys().next().cloned())?;
+    }
+    let from_dropped = |f: &FundingStream| dropped.contains(&f.source);
+    let total: f64 = s.funding.values().map(|f| f.monthly).sum();
+    let kept: f64 = s
+        .funding
+        .values()
+        .filter(|f| !from_dropped(f))
+        .map(|f| f.monthly)
+        .sum();
+    if total == 0.0 || kept > 0.0 {
+        out.funding.retain(|_, f| !from_dropped(f));
+        if kept > 0.0 {
+            out.required_funding *= kept / total;
+        }
+    } else {
+        // Every pound came from agencies the mix drops. Dropping their streams too would leave
+        // the initiative no money and an unscaled need, so funding adequacy 0: a mix would turn
+        // a funded scenario into one that can never be funded. A real initiative of this mix was
+        // paid for by its own members, so the streams stay, with their amounts and terms, and
+        // pass to the initiative's lead (a member of the mix, so its budget pressure now governs
+        // their renewal); the need stays, and adequacy is what the scenario's author set. (A
+        // scenario with no money at all takes the branch above: adequacy 0 is then the author's.)
+        let lead = out.lead.clone();
+        for f in out.funding.values_mut().filter(|f| from_dropped(f)) {
+            f.source = lead.clone();
+        }
+    }
+    for f in out.funding.values_mut() {
+        f.funds_posts.retain(|t| {
+            let agency = t.split_once('.').map_or(t.as_str(), |(a, _)| a);
+            !dropped.iter().any(|d| d == agency)
+        });
     }
     let stem = out.name.clone();
     resolve::resolve(&mut out, &stem);
@@ -439,7 +461,10 @@ pub fn slot_seed(seed: u64, rep: u64, slot: u64) -> u64 {
 /// manager where the initiative has one. An agency with no filled strategic post gets another
 /// member instead. The core is then trimmed (lowest priority first, never the last interview of
 /// an initiative) or topped up (highest priority first among the other filled posts) to
-/// `total`. `priority[j][p]` is a uniform for post `p` of initiative `j`.
+/// `total`. Only filled posts can be interviewed: when the initiatives have fewer than `total`,
+/// every holder is interviewed and the result falls short of `total` (an initiative without a
+/// filled post gets nobody). The study reports the number reached ([`super::Interviewed`]) and
+/// warns of a shortfall. `priority[j][p]` is a uniform for post `p` of initiative `j`.
 pub fn allocate(
     records: &[Record],
     total: u32,

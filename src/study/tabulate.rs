@@ -4,8 +4,9 @@
 //! columns do not sum to the number of people.
 //!
 //! Agreement on the stage: an initiative agrees when all its interviewees gave the same stage
-//! answer (one interviewee agrees with themself). In a breakdown, a group's agreement is the share
-//! of initiatives with at least two interviewees in the group whose group members all agreed.
+//! answer (one interviewee agrees with themself); an initiative where nobody was interviewed does
+//! not agree. In a breakdown, a group's agreement is the share of initiatives with at least two
+//! interviewees in the group whose group members all agreed.
 
 use crate::model::{ChallengeKind, Factor, Level, ModelKind};
 use crate::scenario::AgencyKind;
@@ -115,9 +116,11 @@ fn add_arrays<const N: usize>(to: &mut [u64; N], from: &[u64; N]) {
     }
 }
 
+/// Whether everyone interviewed gave the same stage answer; `false` when nobody was: no one
+/// agreed on anything.
 fn agree<'a>(mut people: impl Iterator<Item = &'a Interview>) -> bool {
     match people.next() {
-        None => true,
+        None => false,
         Some(first) => people.all(|i| i.answers.stage == first.answers.stage),
     }
 }
@@ -144,7 +147,8 @@ pub struct Tables {
     /// Initiatives where at least one interviewee named each key factor (Table 7.1's initiative
     /// column), [`Factor::ALL`] order.
     pub factor_initiatives: [u64; NF],
-    /// Initiatives whose interviewees all gave the same stage answer (Vignette 1: 18 of 30).
+    /// Initiatives whose interviewees all gave the same stage answer (Vignette 1: 18 of 30); an
+    /// initiative without interviewees does not count.
     pub agreed_initiatives: u64,
     /// Initiatives with each early difficulty (Research Vignette 4).
     pub difficulties: [u64; Difficulty::COUNT],
@@ -197,6 +201,10 @@ pub fn tabulate(initiatives: &[Observed]) -> Tables {
         any_flag(&mut t.rationale_initiatives, iv, |a| a.rationales);
         any_flag(&mut t.challenge_initiatives, iv, |a| a.challenges);
         any_flag(&mut t.factor_initiatives, iv, |a| a.factors);
+        // Vignette 1's agreement is a count of 30 ("agreed on the stage in 18 of 30
+        // initiatives"), compared as such with the simulated count: its denominator is fixed at
+        // the sample's initiatives, so an initiative where nobody could be interviewed (no filled
+        // post) stays in it and counts as not agreeing rather than being dropped from it.
         t.agreed_initiatives += agree(iv.iter()) as u64;
 
         t.overall.add_people(iv.iter());
@@ -466,5 +474,33 @@ mod tests {
         twice.merge(&t);
         assert_eq!(twice.figure("table_6_1.fiscal.interviewees"), Some(6.0));
         assert_eq!(twice.overall.agreed, 2);
+    }
+
+    /// An initiative where nobody could be interviewed (no filled post) stays among the 30 but
+    /// does not agree; a lone interviewee still does.
+    #[test]
+    fn an_initiative_nobody_was_interviewed_in_does_not_agree() {
+        use AgencyKind::*;
+        let initiative = |interviews: Vec<Interview>| Observed {
+            model: ModelKind::CentreBased,
+            composition: Some(Composition::EducationHealth),
+            agencies: vec![Education, Health],
+            difficulties: [false; Difficulty::COUNT],
+            interviews,
+        };
+        let lone = person(
+            Education,
+            Level::Strategic,
+            answers(StageAnswer::Between, &[], &[], &[]),
+        );
+        let t = tabulate(&[initiative(vec![]), initiative(vec![lone])]);
+        assert_eq!(t.initiatives, 2);
+        assert_eq!(t.figure("vignette_1.agreement.initiatives"), Some(1.0));
+        assert_eq!(t.figure("sample.interviews.interviewees"), Some(1.0));
+        // Nobody to tabulate: no answer counts it, no breakdown group holds it.
+        assert_eq!(t.figure("vignette_1.between.initiatives"), Some(1.0));
+        assert_eq!((t.overall.initiatives, t.overall.agreement_base), (1, 0));
+        let empty = tabulate(&[initiative(vec![])]);
+        assert_eq!(empty.figure("vignette_1.agreement.initiatives"), Some(0.0));
     }
 }
