@@ -239,6 +239,13 @@ pub fn set(params: &mut Params, path: &str, x: f64) -> Result<(), StudyError> {
 /// The frame with `values` as the defaults of their parameters: a scenario that sets a
 /// parameter to something other than the schema's default keeps its own value, as it would if
 /// the default changed.
+///
+/// Known limitation: a [`Scenario`](crate::scenario::Scenario) keeps only merged values, not
+/// which keys its files named (the loader reads them but does not pass them on), so "set by the
+/// scenario" can only be read as "differs from the default". A scenario that sets a parameter to
+/// exactly its default is overridden like one that does not set it (docs/calibration.md,
+/// Method). The exact comparison is deliberate: both sides are the same `f64` read back through
+/// the same TOML conversion, so an unset parameter compares equal to the bit.
 pub fn with_defaults(frame: &Frame, values: &[(&str, f64)]) -> Result<Frame, StudyError> {
     let defaults = Params::default();
     let mut current = Vec::with_capacity(values.len());
