@@ -518,3 +518,57 @@ fn calibrate_cli_runs_within_its_budget() {
     let toml = std::fs::read_to_string(out.join("calibrated.toml")).unwrap();
     assert!(toml.contains("[params.challenges.fiscal]"), "{toml}");
 }
+
+/// A study's defaults (calibration, `--set`) leave a parameter the scenario's file names alone,
+/// even when the file sets it to exactly the default; parameters it does not name change.
+#[test]
+fn changed_defaults_spare_parameters_a_scenario_sets_to_the_default() {
+    let defaults = partnersim::scenario::Params::default();
+    let tmp = tempfile::tempdir().unwrap();
+    let base = root().join("scenarios/centre_based.toml");
+    let own = tmp.path().join("centre_based_own.toml");
+    let rates: Vec<String> = defaults
+        .progress
+        .stage_rate
+        .iter()
+        .map(|r| format!("{r:?}"))
+        .collect();
+    std::fs::write(
+        &own,
+        format!(
+            "extends = {:?}\n[params.challenges]\nissue_gain = {:?}\n[params.progress]\nstage_rate = [{}]\n",
+            base.display().to_string(),
+            defaults.challenges.issue_gain,
+            rates.join(", ")
+        ),
+    )
+    .unwrap();
+    let mut scenarios = model_scenarios();
+    for s in &mut scenarios {
+        if s.model == ModelKind::CentreBased {
+            *s = Scenario::from_file(&own).expect("the scenario is valid");
+        }
+    }
+    let frame = Frame::new(Design::default(), scenarios).expect("the design is valid");
+    let values = [
+        ("challenges.issue_gain", 1.25),
+        ("progress.stage_rate[3]", 0.33),
+        ("progress.review_rate", 0.2),
+    ];
+    let changed = study::calibrate::with_defaults(&frame, &values).expect("valid paths");
+    for s in &changed.scenarios {
+        let p = &s.params;
+        assert_eq!(
+            p.progress.review_rate, 0.2,
+            "{}: unnamed parameter kept",
+            s.name
+        );
+        if s.model == ModelKind::CentreBased {
+            assert_eq!(p.challenges.issue_gain, defaults.challenges.issue_gain);
+            assert_eq!(p.progress.stage_rate, defaults.progress.stage_rate);
+        } else {
+            assert_eq!(p.challenges.issue_gain, 1.25, "{}", s.name);
+            assert_eq!(p.progress.stage_rate[3], 0.33, "{}", s.name);
+        }
+    }
+}

@@ -73,6 +73,12 @@ pub fn load_with(path: &Path, overlay: Option<&toml::Table>) -> Result<Loaded, S
         sources.push(SourceFile { path: file, text });
     }
 
+    let mut params_set = std::collections::BTreeSet::new();
+    for table in tables.iter().chain(overlay) {
+        if let Some(toml::Value::Table(params)) = table.get("params") {
+            leaf_paths(params, "", &mut params_set);
+        }
+    }
     let mut merged = toml::Table::new();
     let defaults =
         toml::Table::try_from(Params::default()).expect("parameter defaults serialise to TOML");
@@ -84,7 +90,7 @@ pub fn load_with(path: &Path, overlay: Option<&toml::Table>) -> Result<Loaded, S
         merge(&mut merged, overlay.clone());
     }
     merged.remove("extends");
-    let scenario: Scenario =
+    let mut scenario: Scenario =
         toml::Value::Table(merged)
             .try_into()
             .map_err(|e: toml::de::Error| {
@@ -98,7 +104,25 @@ pub fn load_with(path: &Path, overlay: Option<&toml::Table>) -> Result<Loaded, S
                     ),
                 })
             })?;
+    scenario.params_set = params_set;
     Ok(Loaded { scenario, sources })
+}
+
+/// Dotted paths of the leaves of `table` (arrays are leaves: they are replaced whole).
+fn leaf_paths(table: &toml::Table, prefix: &str, out: &mut std::collections::BTreeSet<String>) {
+    for (key, value) in table {
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match value {
+            toml::Value::Table(inner) => leaf_paths(inner, &path, out),
+            _ => {
+                out.insert(path);
+            }
+        }
+    }
 }
 
 /// Deep merge: tables key by key, everything else replaced by `top`.

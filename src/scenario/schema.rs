@@ -5,7 +5,7 @@
 //! `Option`s here and are filled by [`super::resolve`]; after resolution every field holds a value,
 //! which is what `partnersim check` prints and what every manifest records.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -58,6 +58,12 @@ pub struct Scenario {
     /// The model's constants.
     #[serde(default)]
     pub params: Params,
+    /// Which of `params` the scenario's files (or an overlay) named, as dotted paths under
+    /// `[params]` (`challenges.issue_gain`, `progress.stage_rate`): a study that changes the
+    /// defaults must leave these alone even when they equal the default. Filled by the loader;
+    /// not part of the scenario's text, so never serialised.
+    #[serde(skip)]
+    pub params_set: BTreeSet<String>,
 }
 
 fn default_months() -> u32 {

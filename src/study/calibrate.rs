@@ -236,25 +236,20 @@ pub fn set(params: &mut Params, path: &str, x: f64) -> Result<(), StudyError> {
     Ok(())
 }
 
-/// The frame with `values` as the defaults of their parameters: a scenario that sets a
-/// parameter to something other than the schema's default keeps its own value, as it would if
-/// the default changed.
-///
-/// Known limitation: a [`Scenario`](crate::scenario::Scenario) keeps only merged values, not
-/// which keys its files named (the loader reads them but does not pass them on), so "set by the
-/// scenario" can only be read as "differs from the default". A scenario that sets a parameter to
-/// exactly its default is overridden like one that does not set it (docs/calibration.md,
-/// Method). The exact comparison is deliberate: both sides are the same `f64` read back through
-/// the same TOML conversion, so an unset parameter compares equal to the bit.
+/// The frame with `values` as the defaults of their parameters: a scenario whose files set a
+/// parameter keeps its own value, as it would if the default changed, even when that value is
+/// the default itself (the loader records which parameters were named,
+/// [`Scenario::params_set`](crate::scenario::Scenario::params_set)). A path with an index
+/// (`progress.stage_rate[3]`) counts as set when the scenario set the array.
 pub fn with_defaults(frame: &Frame, values: &[(&str, f64)]) -> Result<Frame, StudyError> {
     let defaults = Params::default();
-    let mut current = Vec::with_capacity(values.len());
     for (path, _) in values {
-        current.push(get(&defaults, path)?);
+        get(&defaults, path)?;
     }
-    frame.with_params(|p| {
-        for ((path, x), d) in values.iter().zip(&current) {
-            if get(p, path).expect("checked path") == *d {
+    frame.with_params(|p, named| {
+        for (path, x) in values {
+            let key = path.split_once('[').map_or(*path, |(k, _)| k);
+            if !named.contains(key) {
                 set(p, path, *x).expect("checked path");
             }
         }

@@ -11,6 +11,8 @@
 //! agency (its strategic lead and one front-line member) and to the coordinator, then are trimmed
 //! or topped up at random to the study's 139.
 
+use std::collections::BTreeSet;
+
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -293,11 +295,15 @@ impl Frame {
         Ok(())
     }
 
-    /// The same frame with every scenario's parameters changed by `f`.
-    pub fn with_params(&self, f: impl Fn(&mut Params)) -> Result<Frame, StudyError> {
+    /// The same frame with every scenario's parameters changed by `f`, which also sees which
+    /// parameters the scenario's files set ([`Scenario::params_set`]).
+    pub fn with_params(
+        &self,
+        f: impl Fn(&mut Params, &BTreeSet<String>),
+    ) -> Result<Frame, StudyError> {
         let mut frame = self.clone();
         for s in &mut frame.scenarios {
-            f(&mut s.params);
+            f(&mut s.params, &s.params_set);
             let problems = validate::validate(s);
             if let Some((path, msg)) = problems.first() {
                 return Err(StudyError::Design(format!(
