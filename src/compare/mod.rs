@@ -125,17 +125,20 @@ pub fn compare(
 ) -> Comparison {
     let setups: Vec<Setup> = scenarios.iter().map(|(s, _)| Setup::new(s)).collect();
     let run = engine::run_paired(&setups, config, pairing, progress);
-    from_run(scenarios, &run, pairing, config.seed)
+    from_run(scenarios, &run, pairing, config)
 }
 
-/// Derives the comparison from a finished paired run.
+/// Derives the comparison from a paired run made with `config`: its seed fixes the bootstrap,
+/// and the bootstrap runs on `config.threads` worker threads (0: rayon's default count), in a
+/// pool of its own rather than rayon's global one. The result does not depend on the threads.
 pub fn from_run(
     scenarios: &[(Scenario, String)],
     run: &PairedRun,
     pairing: Pairing,
-    seed: u64,
+    config: &RunConfig,
 ) -> Comparison {
     assert_eq!(scenarios.len(), run.aggregates.len());
+    let seed = config.seed;
     let compared: Vec<Compared> = scenarios
         .iter()
         .zip(&run.aggregates)
@@ -179,7 +182,11 @@ pub fn from_run(
                 .collect(),
         }
     };
-    let median_row = MetricRow {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()
+        .expect("a thread pool can be built");
+    let median_row = pool.install(|| MetricRow {
         key: MEDIAN_KEY.to_string(),
         entries: others
             .clone()
@@ -190,7 +197,9 @@ pub fn from_run(
                     &run.months_of(j),
                     run.aggregates[j].months,
                     pairing == Pairing::Common,
-                    // One bootstrap stream per compared scenario, fixed by the seed.
+                    // Scenario j's resamples are keyed by seed + j: `median_difference` passes it
+                    // through SplitMix64 (`engine::seed::rollout_key`) with the resample index, so
+                    // neighbouring values give unrelated streams (docs/compare.md).
                     seed.wrapping_add(j as u64),
                 );
                 Entry {
@@ -203,7 +212,7 @@ pub fn from_run(
                 }
             })
             .collect(),
-    };
+    });
     debug_assert_eq!(BOOTSTRAP_RESAMPLES, 1000, "Methods::median names 1000");
 
     // Output order: the three headline metrics, then challenges, then fold causes.
