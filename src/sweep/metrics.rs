@@ -2,7 +2,7 @@
 //! point's replicate-group aggregates.
 
 use super::spec::Metric;
-use crate::stats::{Aggregate, interval::Z95, wilson};
+use crate::stats::{Aggregate, wilson};
 
 /// A metric's value at one point.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -33,6 +33,37 @@ fn arrival_at_rank(agg: &Aggregate, rank: u64) -> f64 {
     agg.months as f64 + 1.0
 }
 
+/// The 1-based ranks (l, n + 1 − l) of the order statistics that bound the distribution-free 95%
+/// interval of the median of `n` ≥ 1 values. The count B of values at or below the median is
+/// binomial(n, ½), and [X₍ₗ₎, X₍ₙ₊₁₋ₗ₎] misses the median only when B ≤ l − 1 or B ≥ n + 1 − l, so
+/// its coverage is 1 − 2 P(B ≤ l − 1); l is the largest rank with P(B ≤ l − 1) ≤ 0.025
+/// (n = 10: 2 and 9; n = 20: 6 and 15). For n ≤ 5 no rank reaches 95% (P(B = 0) = 2⁻ⁿ > 0.025):
+/// l = 1, the sample's range.
+fn median_ci_ranks(n: u64) -> (u64, u64) {
+    // Binomial coefficients summed term by term, C(n, k) = C(n, k − 1)(n − k + 1)/k, both kept
+    // as a float times 2^scale; rescaling by a power of two is exact. B ≤ k has probability
+    // sum · 2^(scale − n), and the test sum · 2^(scale − n) ≤ 0.025 is done as
+    // sum ≤ 0.025 · 2^(n − scale), which always holds when n − scale is large.
+    let (mut term, mut sum, mut scale) = (1.0f64, 1.0f64, 0u64);
+    let mut l = 0;
+    loop {
+        let room = n - scale;
+        if room < 1000 && sum > 0.025 * 2f64.powi(room as i32) {
+            break; // P(B ≤ l) > 0.025
+        }
+        l += 1; // P(B ≤ l − 1) ≤ 0.025
+        term = term * (n - l + 1) as f64 / l as f64;
+        sum += term;
+        if term > 2f64.powi(512) {
+            term *= 2f64.powi(-512);
+            sum *= 2f64.powi(-512);
+            scale += 512;
+        }
+    }
+    let l = l.max(1);
+    (l, n + 1 - l)
+}
+
 /// Estimate and 95% interval of `metric` over the rollouts of `agg`.
 pub fn estimate(metric: Metric, agg: &Aggregate) -> (f64, f64, f64) {
     let n = agg.rollouts;
@@ -49,13 +80,9 @@ pub fn estimate(metric: Metric, agg: &Aggregate) -> (f64, f64, f64) {
             if n == 0 {
                 return (f64::NAN, f64::NAN, f64::NAN);
             }
-            // The sample median is the ⌈n/2⌉-th order statistic, as in `Summary`. Its
-            // distribution-free interval takes the order statistics of ranks n/2 ∓ z√n/2
-            // (normal approximation to the binomial; Conover 1999, §3.2).
-            let half = n as f64 / 2.0;
-            let spread = Z95 * (n as f64).sqrt() / 2.0;
-            let low = ((half - spread).floor() as i64).clamp(1, n as i64) as u64;
-            let high = ((half + spread).ceil() as i64 + 1).clamp(1, n as i64) as u64;
+            // The sample median is the ⌈n/2⌉-th order statistic, as in `Summary`; its
+            // distribution-free interval is bounded by order statistics of exact binomial ranks.
+            let (low, high) = median_ci_ranks(n);
             (
                 arrival_at_rank(agg, n.div_ceil(2)),
                 arrival_at_rank(agg, low),
@@ -112,6 +139,60 @@ mod tests {
         assert_eq!(
             estimate(Metric::MedianMonthsToWellEstablished, &agg).0,
             25.0
+        );
+    }
+
+    /// The ranks by the definition, in exact integers: the largest l with
+    /// 40 · Σ_{k < l} C(n, k) ≤ 2ⁿ, at least 1.
+    fn exact_ranks(n: u64) -> (u64, u64) {
+        let mut c = 1u128; // C(n, k)
+        let mut below = 0u128; // Σ_{i < k} C(n, i)
+        let mut k = 0;
+        while 40 * (below + c) <= 1u128 << n {
+            below += c;
+            k += 1;
+            c = c * (n - k + 1) as u128 / k as u128;
+        }
+        let l = k.max(1);
+        (l, n + 1 - l)
+    }
+
+    #[test]
+    fn median_ranks_are_the_tabulated_binomial_ones() {
+        // n = 10: P(B ≤ 1) = 11/1024 ≈ 0.0107 ≤ 0.025 < P(B ≤ 2) = 56/1024 ≈ 0.0547, so the
+        // interval runs from the 2nd to the 9th value (coverage 1 − 22/1024 ≈ 97.9%).
+        assert_eq!(median_ci_ranks(10), (2, 9));
+        // n = 20: P(B ≤ 5) ≈ 0.0207 ≤ 0.025 < P(B ≤ 6) ≈ 0.0577: the 6th to the 15th.
+        assert_eq!(median_ci_ranks(20), (6, 15));
+        // Too few values for 95%: the range. n = 6 is the first with P(B = 0) = 1/64 ≤ 0.025.
+        assert_eq!(median_ci_ranks(1), (1, 1));
+        assert_eq!(median_ci_ranks(5), (1, 5));
+        assert_eq!(median_ci_ranks(6), (1, 6));
+        for n in 1..=120 {
+            assert_eq!(median_ci_ranks(n), exact_ranks(n), "n = {n}");
+        }
+        // Larger n, from exact big-integer sums (Python's math.comb).
+        assert_eq!(median_ci_ranks(200), (86, 115));
+        assert_eq!(median_ci_ranks(1000), (469, 532));
+        assert_eq!(median_ci_ranks(10_000), (4902, 5099));
+    }
+
+    #[test]
+    fn median_interval_takes_those_order_statistics() {
+        // 10 rollouts arriving in months 1, 2, …, 10: the interval is the 2nd and 9th.
+        let at: Vec<(usize, u64)> = (1..=10).map(|m| (m, 1)).collect();
+        let agg = arrivals(24, &at, 0);
+        assert_eq!(
+            estimate(Metric::MedianMonthsToWellEstablished, &agg),
+            (5.0, 2.0, 9.0)
+        );
+        // 20 rollouts, 12 arriving in months 1 to 12 and 8 never (counted as month 25): the
+        // 10th value, then the 6th and the 15th.
+        let at: Vec<(usize, u64)> = (1..=12).map(|m| (m, 1)).collect();
+        let agg = arrivals(24, &at, 8);
+        assert_eq!(
+            estimate(Metric::MedianMonthsToWellEstablished, &agg),
+            (10.0, 6.0, 25.0)
         );
     }
 
