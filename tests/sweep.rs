@@ -155,6 +155,44 @@ fn other_bad_sweep_files_are_refused_before_any_compute() {
 }
 
 #[test]
+fn zero_bootstrap_resamples_are_refused_naming_file_line_and_field() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Line 1 is `scenario`, line 2 blank, then SOBOL's lines: `seed = 5` is line 6.
+    let body = SOBOL.replace("seed = 5\n", "seed = 5\nbootstrap = 0\n");
+    let file = sweep_file(tmp.path(), "no-bootstrap", &body);
+    let out = tmp.path().join("out");
+    partnersim()
+        .arg("sweep")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .env_remove("JOB_COMPLETION_INDEX")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(format!(
+            "{} has 1 problem(s):\n  `bootstrap` (line 7): must be at least 1",
+            file.display()
+        )));
+    assert!(!out.exists(), "nothing is written");
+}
+
+#[test]
+fn a_rollouts_override_of_zero_is_refused_not_clamped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = sweep_file(tmp.path(), "sobol", SOBOL);
+    let err = Sweep::load(&file, Some(0)).expect_err("0 rollouts per point is refused");
+    assert!(err.is_usage(), "{err:?}");
+    let message = err.to_string();
+    assert!(
+        message.contains("--rollouts") && message.contains("must be at least 1, found 0"),
+        "{message}"
+    );
+    assert_eq!(Sweep::load(&file, Some(1)).unwrap().spec.rollouts, 1);
+    assert_eq!(Sweep::load(&file, None).unwrap().spec.rollouts, 40);
+}
+
+#[test]
 fn the_plan_is_deterministic_and_independent_of_sharding() {
     let tmp = tempfile::tempdir().unwrap();
     let file = sweep_file(tmp.path(), "lhs", LHS);

@@ -56,6 +56,9 @@ pub enum SweepError {
     /// `--shard` or the scheduler's environment does not describe a shard.
     #[error("{0}")]
     Shard(String),
+    /// A value given beside the sweep file (such as the `--rollouts` override) is out of range.
+    #[error("{0}")]
+    Usage(String),
     /// Partial results cannot be resumed (they belong to another sweep, or are damaged).
     #[error("cannot resume in {}: {message}", dir.display())]
     Resume {
@@ -108,9 +111,10 @@ impl SweepError {
         )
     }
 
-    /// True for a bad command-line value (`--shard`, or the scheduler's variables).
+    /// True for a bad command-line value (`--shard`, the scheduler's variables, or an override
+    /// such as `--rollouts`).
     pub fn is_usage(&self) -> bool {
-        matches!(self, SweepError::Shard(_))
+        matches!(self, SweepError::Shard(_) | SweepError::Usage(_))
     }
 }
 

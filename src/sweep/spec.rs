@@ -234,37 +234,58 @@ impl Spec {
         })?;
         let mut problems = Vec::new();
         let grid = raw.design == DesignKind::Grid;
+        // A top-level key, with its line when the file writes it (not when defaulted).
+        let at = |key: &str| {
+            let line = key_line(text, key)
+                .map(|(l, _)| format!(" (line {l})"))
+                .unwrap_or_default();
+            format!("`{key}`{line}")
+        };
         if raw.rollouts == 0 {
-            problems.push("`rollouts` must be at least 1".to_string());
+            problems.push(format!("{}: must be at least 1", at("rollouts")));
         }
         if raw.metrics.is_empty() {
-            problems.push("`metrics` must name at least one metric".to_string());
+            problems.push(format!("{}: name at least one metric", at("metrics")));
         }
         for (i, m) in raw.metrics.iter().enumerate() {
             if raw.metrics[..i].contains(m) {
-                problems.push(format!("metric `{}` is listed twice", m.key()));
+                problems.push(format!(
+                    "{}: metric `{}` is listed twice",
+                    at("metrics"),
+                    m.key()
+                ));
             }
         }
         if raw.replicates < 2 {
-            problems.push(
-                "`replicates` must be at least 2 (seed noise is measured between them)".into(),
-            );
+            problems.push(format!(
+                "{}: must be at least 2 (seed noise is measured between them), found {}",
+                at("replicates"),
+                raw.replicates
+            ));
         }
         if raw.design == DesignKind::Morris && (raw.levels < 2 || raw.levels % 2 != 0) {
             problems.push(format!(
-                "`levels` must be even and at least 2, found {}",
+                "{}: must be even and at least 2, found {}",
+                at("levels"),
                 raw.levels
+            ));
+        }
+        if raw.bootstrap == 0 {
+            problems.push(format!(
+                "{}: must be at least 1 (resamples for the sensitivity intervals; 1000 by default)",
+                at("bootstrap")
             ));
         }
         let samples = match (grid, raw.samples) {
             (true, Some(_)) => {
-                problems.push("a grid takes no `samples`: its points are every combination of the parameters' `values`".into());
+                problems.push(format!("{}: a grid takes no `samples`: its points are every combination of the parameters' `values`", at("samples")));
                 0
             }
             (true, None) => 0,
             (false, None) | (false, Some(0)) => {
                 problems.push(format!(
-                    "design `{}` needs `samples` ≥ 1 ({})",
+                    "{}: design `{}` needs `samples` ≥ 1 ({})",
+                    at("samples"),
                     raw.design.key(),
                     match raw.design {
                         DesignKind::Lhs => "the number of points",
@@ -409,6 +430,13 @@ impl Spec {
     }
 }
 
+/// 1-based line and column of the top-level `key` in the sweep file text.
+fn key_line(text: &str, key: &str) -> Option<(usize, usize)> {
+    let doc = toml_edit::Document::parse(text.to_string()).ok()?;
+    let (key, _) = doc.get_key_value(key)?;
+    key.span().map(|s| line_col(text, s.start))
+}
+
 /// 1-based line and column of `parameter[i].field` in the sweep file text.
 fn param_line(text: &str, i: usize, field: &str) -> Option<(usize, usize)> {
     let doc = toml_edit::Document::parse(text.to_string()).ok()?;
@@ -459,15 +487,21 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 impl Sweep {
     /// Reads, parses and validates the sweep file at `path`, with `rollouts` overriding its
-    /// `rollouts` when given.
+    /// `rollouts` when given. An override of 0 is refused ([`SweepError::Usage`]), as
+    /// `rollouts = 0` in the file is.
     pub fn load(path: &Path, rollouts: Option<u64>) -> Result<Sweep, SweepError> {
+        if rollouts == Some(0) {
+            return Err(SweepError::Usage(
+                "--rollouts (rollouts per point, overriding the sweep file's `rollouts`) must be at least 1, found 0".into(),
+            ));
+        }
         let text = std::fs::read_to_string(path).map_err(|source| SweepError::Read {
             path: path.to_path_buf(),
             source,
         })?;
         let mut spec = Spec::parse(&text, path)?;
         if let Some(r) = rollouts {
-            spec.rollouts = r.max(1);
+            spec.rollouts = r;
         }
         let dir = path.parent().unwrap_or_else(|| Path::new("."));
         let scenario_path = dir.join(&spec.scenario);
@@ -697,6 +731,56 @@ mod tests {
             .to_string();
         assert!(err.contains("needs `samples`"), "{err}");
         assert!(err.contains("takes `min` and `max`"), "{err}");
+    }
+
+    const LHS: &str = "scenario = \"x.toml\"\ndesign = \"lhs\"\nsamples = 4\n[[parameter]]\npath = \"months\"\nmin = 12\nmax = 24\n";
+
+    #[test]
+    fn zero_bootstrap_resamples_are_refused_with_the_line() {
+        let spec = Spec::parse(LHS, Path::new("s.toml")).unwrap();
+        assert_eq!(spec.bootstrap, 1000);
+        let text = LHS.replace("samples = 4\n", "samples = 4\nbootstrap = 0\n");
+        let err = Spec::parse(&text, Path::new("s.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("s.toml has 1 problem(s):"), "{err}");
+        assert!(
+            err.contains("`bootstrap` (line 4): must be at least 1"),
+            "{err}"
+        );
+        let text = LHS.replace("samples = 4\n", "samples = 4\nbootstrap = 1\n");
+        assert_eq!(
+            Spec::parse(&text, Path::new("s.toml")).unwrap().bootstrap,
+            1
+        );
+    }
+
+    #[test]
+    fn top_level_problems_name_their_line_when_written() {
+        let text = LHS.replace(
+            "samples = 4\n",
+            "samples = 4\nrollouts = 0\nreplicates = 1\n",
+        );
+        let err = Spec::parse(&text, Path::new("s.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`rollouts` (line 4): must be at least 1"),
+            "{err}"
+        );
+        assert!(
+            err.contains("`replicates` (line 5): must be at least 2"),
+            "{err}"
+        );
+        // A defaulted key has no line.
+        let text = LHS.replace("samples = 4\n", "");
+        let err = Spec::parse(&text, Path::new("s.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`samples`: design `lhs` needs `samples` ≥ 1"),
+            "{err}"
+        );
     }
 
     #[test]
