@@ -735,35 +735,33 @@ mod tests {
 
     const LHS: &str = "scenario = \"x.toml\"\ndesign = \"lhs\"\nsamples = 4\n[[parameter]]\npath = \"months\"\nmin = 12\nmax = 24\n";
 
+    /// The error `Spec::parse` gives for `text`, as the user reads it.
+    fn problems(text: &str) -> String {
+        Spec::parse(text, Path::new("s.toml"))
+            .unwrap_err()
+            .to_string()
+    }
+
     #[test]
     fn zero_bootstrap_resamples_are_refused_with_the_line() {
-        let spec = Spec::parse(LHS, Path::new("s.toml")).unwrap();
-        assert_eq!(spec.bootstrap, 1000);
-        let text = LHS.replace("samples = 4\n", "samples = 4\nbootstrap = 0\n");
-        let err = Spec::parse(&text, Path::new("s.toml"))
-            .unwrap_err()
-            .to_string();
+        let parse = |text: &str| Spec::parse(text, Path::new("s.toml")).unwrap();
+        assert_eq!(parse(LHS).bootstrap, 1000);
+        let err = problems(&LHS.replace("samples = 4\n", "samples = 4\nbootstrap = 0\n"));
         assert!(err.starts_with("s.toml has 1 problem(s):"), "{err}");
         assert!(
             err.contains("`bootstrap` (line 4): must be at least 1"),
             "{err}"
         );
-        let text = LHS.replace("samples = 4\n", "samples = 4\nbootstrap = 1\n");
-        assert_eq!(
-            Spec::parse(&text, Path::new("s.toml")).unwrap().bootstrap,
-            1
-        );
+        let one = LHS.replace("samples = 4\n", "samples = 4\nbootstrap = 1\n");
+        assert_eq!(parse(&one).bootstrap, 1);
     }
 
     #[test]
     fn top_level_problems_name_their_line_when_written() {
-        let text = LHS.replace(
+        let err = problems(&LHS.replace(
             "samples = 4\n",
             "samples = 4\nrollouts = 0\nreplicates = 1\n",
-        );
-        let err = Spec::parse(&text, Path::new("s.toml"))
-            .unwrap_err()
-            .to_string();
+        ));
         assert!(
             err.contains("`rollouts` (line 4): must be at least 1"),
             "{err}"
@@ -773,10 +771,7 @@ mod tests {
             "{err}"
         );
         // A defaulted key has no line.
-        let text = LHS.replace("samples = 4\n", "");
-        let err = Spec::parse(&text, Path::new("s.toml"))
-            .unwrap_err()
-            .to_string();
+        let err = problems(&LHS.replace("samples = 4\n", ""));
         assert!(
             err.contains("`samples`: design `lhs` needs `samples` ≥ 1"),
             "{err}"
