@@ -1,11 +1,9 @@
 //! `partnersim compare`: common random numbers, paired intervals, outputs and refusals.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
-use std::time::Duration;
 
 use assert_cmd::Command;
-use partnersim::compare::{self, MEDIAN_KEY};
+use partnersim::compare::MEDIAN_KEY;
 use partnersim::engine::{self, Pairing, RunConfig};
 use partnersim::model::Setup;
 use partnersim::scenario::Scenario;
@@ -249,45 +247,6 @@ fn compare_json_is_identical_for_any_thread_count() {
         );
         assert!(lo <= e["difference"].as_f64() && e["difference"].as_f64() <= hi);
     }
-}
-
-#[test]
-fn the_median_bootstrap_runs_on_the_runs_threads_not_the_global_pool() {
-    // Rayon's global pool gets a single worker, kept busy until the comparison has returned: a
-    // bootstrap that ran on the global pool rather than within `threads` would wait for ever.
-    // No other test of this binary uses the global pool (the others run the binary or build
-    // their own pools), so this one can configure it.
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build_global()
-        .expect("rayon's global pool is not yet built in this test binary");
-    let (busy_tx, busy_rx) = mpsc::channel();
-    let (release_tx, release_rx) = mpsc::channel::<()>();
-    rayon::spawn(move || {
-        busy_tx.send(()).unwrap();
-        let _ = release_rx.recv();
-    });
-    busy_rx.recv().unwrap();
-
-    let scenarios: Vec<(Scenario, String)> = [REFERENCE, POOLED]
-        .iter()
-        .map(|f| (Scenario::from_file(&path(f)).unwrap(), f.to_string()))
-        .collect();
-    let (done_tx, done_rx) = mpsc::channel();
-    let worker = std::thread::spawn(move || {
-        let config = RunConfig::new(300, 3, 2);
-        let c = compare::compare(&scenarios, &config, Pairing::Common, &|_| {});
-        let _ = done_tx.send(c);
-    });
-    let result = done_rx.recv_timeout(Duration::from_secs(120));
-    release_tx.send(()).unwrap();
-    worker.join().unwrap();
-    let c = result.expect("the comparison is stuck behind rayon's busy global pool");
-    let median = &c.metric(MEDIAN_KEY).unwrap().entries[0];
-    assert!(
-        median.ci_low.is_some() && median.ci_high.is_some(),
-        "the bootstrap ran: {median:?}"
-    );
 }
 
 #[test]
