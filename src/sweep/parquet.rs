@@ -39,10 +39,13 @@ fn fail(path: &Path, e: impl std::fmt::Display) -> SweepError {
     })
 }
 
-/// Writes `dir/points.parquet` from `dir/points.csv`.
+/// Writes `dir/points.parquet` from `dir/points.csv`, through a temporary sibling renamed into
+/// place when complete: a shard writes into its live output directory, and an interrupted write
+/// must not leave a truncated file under the final name.
 pub fn write(dir: &Path) -> Result<(), SweepError> {
     let csv = dir.join("points.csv");
     let out = dir.join("points.parquet");
+    let tmp = dir.join("points.parquet.tmp");
     let mut lines = BufReader::new(File::open(&csv).map_err(io_err(&csv))?).lines();
     let header = lines
         .next()
@@ -103,7 +106,7 @@ pub fn write(dir: &Path) -> Result<(), SweepError> {
             let props = WriterProperties::builder()
                 .set_created_by("partnersim".into())
                 .build();
-            let file = File::create(&out).map_err(io_err(&out))?;
+            let file = File::create(&tmp).map_err(io_err(&tmp))?;
             *writer = Some(
                 SerializedFileWriter::new(file, Arc::new(schema), Arc::new(props))
                     .map_err(|e| fail(&out, e))?,
@@ -188,6 +191,7 @@ pub fn write(dir: &Path) -> Result<(), SweepError> {
     flush(&mut rows, &mut kinds, &mut writer)?;
     if let Some(w) = writer {
         w.close().map_err(|e| fail(&out, e))?;
+        std::fs::rename(&tmp, &out).map_err(io_err(&out))?;
     }
     Ok(())
 }
@@ -206,6 +210,10 @@ mod tests {
         )
         .unwrap();
         write(dir.path()).unwrap();
+        assert!(
+            !dir.path().join("points.parquet.tmp").exists(),
+            "the temporary file was renamed into place"
+        );
         let file = File::open(dir.path().join("points.parquet")).unwrap();
         let reader = SerializedFileReader::new(file).unwrap();
         let meta = reader.metadata().file_metadata();
