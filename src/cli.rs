@@ -91,9 +91,23 @@ pub enum Command {
 /// `--threads`, the same for every command that simulates: 0 asks for one worker per core.
 #[derive(Debug, Clone, Copy, Args)]
 pub struct Threads {
-    /// Worker threads (0 = one per core). Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
+    /// Worker threads (0 = one per core, at most 1024). Results do not depend on it.
+    #[arg(long, default_value_t = 0, value_parser = at_most_max_threads)]
     pub threads: usize,
+}
+
+/// Most worker threads `--threads` accepts: far beyond any machine's cores, and low enough that
+/// a mistyped count is refused at once rather than spent starting threads (100,000 took minutes).
+pub const MAX_THREADS: usize = 1024;
+
+fn at_most_max_threads(s: &str) -> Result<usize, String> {
+    let n: usize = s
+        .parse()
+        .map_err(|e: std::num::ParseIntError| e.to_string())?;
+    if n > MAX_THREADS {
+        return Err(format!("must be at most {MAX_THREADS}"));
+    }
+    Ok(n)
 }
 
 impl Threads {

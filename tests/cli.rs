@@ -397,9 +397,23 @@ fn zero_threads_means_one_per_core() {
             .assert()
             .success()
             .stdout(predicate::str::contains(
-                "Worker threads (0 = one per core). Results do not depend on it [default: 0]",
+                "Worker threads (0 = one per core, at most 1024). Results do not depend on it [default: 0]",
             ));
     }
+}
+
+/// A thread count beyond any machine is a usage error naming the flag, before anything starts.
+#[test]
+fn too_many_threads_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("ref");
+    run_into(&reference(), "20", &["--threads", "1025"], &out)
+        .code(2)
+        .stderr(
+            predicate::str::contains("--threads").and(predicate::str::contains("at most 1024")),
+        );
+    assert!(!out.exists());
+    run_into(&reference(), "20", &["--threads", "1024"], &out).success();
 }
 
 /// `--out` and `--force` are shared, but each command's help still names its own default.
