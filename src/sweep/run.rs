@@ -139,15 +139,12 @@ pub fn run(
         });
     }
 
-    let threads = if opts.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        opts.threads
-    };
+    // 0 lets rayon choose, as every other command does; the manifest records what it chose.
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
+        .num_threads(opts.threads)
         .build()
         .expect("a thread pool can be built");
+    let threads = pool.current_num_threads();
     let spec = &sweep.spec;
     let mut last_sync = Instant::now();
     progress(&Progress {
