@@ -191,3 +191,54 @@ fn lower_commitment_never_raises_the_share() {
     }
     never_raises(&base, &worse, "commitment -0.25");
 }
+
+/// `model::step`, the month-at-a-time entry point for library users, picks the copy compiled for
+/// the agency count on every call; it must follow the same rollout as `simulate`, which picks it
+/// once per rollout. Checked for every agency count from 2 to 5.
+#[test]
+fn stepping_month_by_month_follows_simulate_for_every_agency_count() {
+    use partnersim::model::{self, State};
+    let base = load("scenarios/reference.toml");
+    let template: Vec<_> = base.agencies.values().cloned().collect();
+    for n in 2..=5usize {
+        let mut s = base.clone();
+        s.agencies.clear();
+        for i in 0..n {
+            s.agencies
+                .insert(format!("agency{i}"), template[i % template.len()].clone());
+        }
+        s.lead = "agency0".into();
+        for stream in s.funding.values_mut() {
+            if stream.source != "grant" && stream.source != "joint" {
+                stream.source = "agency0".into();
+            }
+            stream.funds_posts.clear();
+        }
+        let setup = Setup::new(&s);
+        assert_eq!(setup.n_agencies, n);
+        for rollout in 0..20 {
+            let mut whole = State::default();
+            let outcome = engine::simulate(
+                &setup,
+                &mut whole,
+                &mut engine::streams_for(5, rollout),
+                &mut (),
+            );
+            let mut streams = engine::streams_for(5, rollout);
+            let mut stepped = State::default();
+            stepped.reset(&setup, &mut streams);
+            while stepped.month < outcome.months {
+                model::step(&setup, &mut stepped, &mut streams, &mut ());
+            }
+            assert_eq!(
+                stepped.stage, outcome.final_stage,
+                "{n} agencies, rollout {rollout}"
+            );
+            assert_eq!(
+                format!("{stepped:?}"),
+                format!("{whole:?}"),
+                "{n} agencies, rollout {rollout}: states differ"
+            );
+        }
+    }
+}
