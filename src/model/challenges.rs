@@ -90,14 +90,14 @@ fn drivers<const NA: usize>(s: &Setup, st: &State) -> ([f64; NC], [usize; NC]) {
     let mut isolation = Worst::default();
     let mut reluctance = Worst::default();
     let mut cultures = Worst::default();
-    for a in 0..n {
+    for (a, &clash) in clash.iter().enumerate().take(n) {
         pressure.offer(st.pressure[a], a);
         misfit.offer((1.0 - s.agency[a].alignment) * st.pressure[a], a);
         short.offer(1.0 - st.contribution[a], a);
         confusion.offer(1.0 - st.understanding_mean[a], a);
         isolation.offer(1.0 - st.agency_trust[a], a);
         reluctance.offer(1.0 - st.commitment_strategic[a], a);
-        cultures.offer(clash[a], a);
+        cultures.offer(clash, a);
     }
 
     // Fiscal: shortfall, conflict between fund-holders without a pool, sustainability.

@@ -40,6 +40,8 @@ keyed_enum! {
     }
 }
 
+// The keyed-enum macro declares the enum, so no variant can carry `#[default]`.
+#[allow(clippy::derivable_impls)]
 impl Default for ModelKind {
     fn default() -> Self {
         ModelKind::CoordinatedDelivery
@@ -134,6 +136,7 @@ keyed_enum! {
     }
 }
 
+#[allow(clippy::derivable_impls)]
 impl Default for Stage {
     fn default() -> Self {
         Stage::Idea

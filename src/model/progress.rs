@@ -186,7 +186,8 @@ fn readiness<const NA: usize>(s: &Setup, st: &mut State) {
             (lowest, low) = (i, x);
         }
     }
-    if !(low < f[0]) {
+    // Not `low >= f[0]`: with a NaN either way the commitment factor stays the lowest.
+    if low.partial_cmp(&f[0]) != Some(std::cmp::Ordering::Less) {
         lowest = 0;
     }
     st.factors = f;

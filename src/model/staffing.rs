@@ -22,9 +22,9 @@ pub(super) fn staffing<const NA: usize, R: rand::Rng, O: Observer>(
         0.0
     };
     let mut refill = [0.0f64; super::MAX_AGENCIES];
-    for a in 0..NA {
+    for (a, r) in refill.iter_mut().enumerate().take(NA) {
         let ag = &s.agency[a];
-        refill[a] = ag.refill_base
+        *r = ag.refill_base
             * (1.0 - sp.refill_pressure_sensitivity * st.pressure[a])
             * (sp.refill_commitment_floor + (1.0 - sp.refill_commitment_floor) * st.commitment[a]);
     }

@@ -265,7 +265,7 @@ impl State {
             let ag = &setup.agency[setup.post_agency[p] as usize];
             let draw = rng.staffing.next_u64();
             let vacant = below((draw >> 32) as u32, ag.initial_vacancy);
-            let hybrid = ((draw & 0xffff_ffff) as u64) < setup.hybrid_threshold;
+            let hybrid = (draw & 0xffff_ffff) < setup.hybrid_threshold;
             if !vacant {
                 self.occupy(setup, p, setup.post_agency[p] as usize);
             }
