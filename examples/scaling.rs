@@ -39,25 +39,6 @@ fn with_posts(mut s: Scenario, total: u32) -> Scenario {
     s
 }
 
-/// The reference's agencies, cycled, to `n` agencies.
-fn with_agencies(s: Scenario, n: usize) -> Scenario {
-    let mut out = s.clone();
-    let template: Vec<_> = s.agencies.values().cloned().collect();
-    out.agencies.clear();
-    for i in 0..n {
-        out.agencies
-            .insert(format!("agency{i}"), template[i % template.len()].clone());
-    }
-    out.lead = "agency0".into();
-    for stream in out.funding.values_mut() {
-        if stream.source != "grant" && stream.source != "joint" {
-            stream.source = "agency0".into();
-        }
-        stream.funds_posts.clear();
-    }
-    out
-}
-
 struct Row {
     study: &'static str,
     x: f64,
@@ -149,11 +130,11 @@ fn main() {
     push("reference", 1.0, time_run(&base, 1));
     push("draw_only", 1.0, time_draw_only(&base));
     for posts in [5u32, 10, 20, 30, 40] {
-        let s = with_posts(with_agencies(base.clone(), 5), posts);
+        let s = with_posts(base.with_agencies_cycled(5), posts);
         push("posts", f64::from(posts), time_run(&s, 1));
     }
     for n in 2..=5 {
-        let s = with_posts(with_agencies(base.clone(), n), 4 * n as u32);
+        let s = with_posts(base.with_agencies_cycled(n), 4 * n as u32);
         push("agencies", n as f64, time_run(&s, 1));
     }
     for months in [12u32, 24, 48, 72, 120, 240] {

@@ -199,21 +199,8 @@ fn lower_commitment_never_raises_the_share() {
 fn stepping_month_by_month_follows_simulate_for_every_agency_count() {
     use partnersim::model::{self, State};
     let base = load("scenarios/reference.toml");
-    let template: Vec<_> = base.agencies.values().cloned().collect();
     for n in 2..=5usize {
-        let mut s = base.clone();
-        s.agencies.clear();
-        for i in 0..n {
-            s.agencies
-                .insert(format!("agency{i}"), template[i % template.len()].clone());
-        }
-        s.lead = "agency0".into();
-        for stream in s.funding.values_mut() {
-            if stream.source != "grant" && stream.source != "joint" {
-                stream.source = "agency0".into();
-            }
-            stream.funds_posts.clear();
-        }
+        let s = base.with_agencies_cycled(n);
         let setup = Setup::new(&s);
         assert_eq!(setup.n_agencies, n);
         for rollout in 0..20 {

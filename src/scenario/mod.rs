@@ -53,6 +53,28 @@ impl Scenario {
         toml::to_string_pretty(self).expect("a resolved scenario serialises to TOML")
     }
 
+    /// The same initiative with `n` agencies (2 to 5), named `agency0` … and copied from this
+    /// scenario's agencies in turn: the scaling study and the tests of every agency count need
+    /// initiatives that differ in their number of agencies alone. `agency0` leads and pays what
+    /// the agencies paid; no stream funds particular posts.
+    pub fn with_agencies_cycled(&self, n: usize) -> Scenario {
+        let mut out = self.clone();
+        let template: Vec<_> = self.agencies.values().cloned().collect();
+        out.agencies.clear();
+        for i in 0..n {
+            out.agencies
+                .insert(format!("agency{i}"), template[i % template.len()].clone());
+        }
+        out.lead = "agency0".into();
+        for stream in out.funding.values_mut() {
+            if stream.source != "grant" && stream.source != "joint" {
+                stream.source = "agency0".into();
+            }
+            stream.funds_posts.clear();
+        }
+        out
+    }
+
     /// Total posts over all agencies: the "professionals" of professional-months.
     pub fn total_posts(&self) -> u32 {
         self.agencies
