@@ -156,8 +156,8 @@ fn readiness<const NA: usize>(s: &Setup, st: &mut State) {
         time * s.inv_agencies,
     ];
     // Both means are at least the floor, so the commitment factor is too.
-    // No branch on saturated factors: whether funding or leadership is at 1 changes from month
-    // to month unpredictably, and fastmath::ln(1) is exactly 0.
+    // Saturated factors are not special-cased (fastmath::ln(1) is exactly 0): a factor's
+    // logarithm is skipped only when the factor has not changed since last month.
     let mut log_r = s.factor_weights[0] * ln_commitment;
     for i in 1..Factor::COUNT {
         let x = f[i].max(FACTOR_FLOOR);
