@@ -197,10 +197,7 @@ pub fn from_run(
                     &run.months_of(j),
                     run.aggregates[j].months,
                     pairing == Pairing::Common,
-                    // Scenario j's resamples are keyed by seed + j: `median_difference` passes it
-                    // through SplitMix64 (`engine::seed::rollout_key`) with the resample index, so
-                    // neighbouring values give unrelated streams (docs/compare.md).
-                    seed.wrapping_add(j as u64),
+                    resample_seed(seed, j),
                 );
                 Entry {
                     scenario: compared[j].name.clone(),
@@ -269,4 +266,38 @@ pub fn to_json(c: &Comparison) -> String {
     let mut text = serde_json::to_string_pretty(&doc).expect("a comparison serialises");
     text.push('\n');
     text
+}
+
+/// The seed of compared scenario `j`'s bootstrap resamples under master seed `seed`: both run
+/// through SplitMix64 ([`engine::seed::independent_seed`]), so that no two (seed, scenario)
+/// pairs share resamples. Keying by `seed + j`, as before, gave scenario j at seed S + 1 the
+/// resamples of scenario j + 1 at seed S, tying together runs meant to be independent.
+fn resample_seed(seed: u64, j: usize) -> u64 {
+    engine::seed::independent_seed(seed ^ RESAMPLE_SALT, j as u64)
+}
+
+/// Keeps the resample seeds apart from the rollout seeds of `--independent` runs, which are
+/// `independent_seed(seed, j)`.
+const RESAMPLE_SALT: u64 = 0x7265_7361_6d70_6c65;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resample_seeds_of_neighbouring_seeds_and_scenarios_differ() {
+        for seed in [0u64, 1, 2, 41, u64::MAX - 1] {
+            for j in 1..6 {
+                let here = resample_seed(seed, j);
+                assert_ne!(
+                    here,
+                    resample_seed(seed.wrapping_add(1), j - 1),
+                    "seed {seed}, j {j}"
+                );
+                assert_ne!(here, resample_seed(seed, j + 1));
+                assert_ne!(here, resample_seed(seed.wrapping_add(1), j));
+                assert_ne!(here, engine::seed::independent_seed(seed, j as u64));
+            }
+        }
+    }
 }

@@ -268,8 +268,8 @@ fn index_below<R: Rng>(rng: &mut R, n: usize) -> usize {
 /// rollout indices serves both scenarios, keeping each rollout's pair together (common random
 /// numbers); otherwise each scenario is resampled on its own. Resample r draws from ChaCha8
 /// keyed by `rollout_key(seed XOR 0xb0075742b0075742, r)` (SplitMix64 of both), so the interval
-/// is fixed by the seed and does not depend on threads; `compare` passes `seed + j` for its j-th
-/// scenario.
+/// is fixed by the seed and does not depend on threads; `compare` passes a seed of its own for each
+/// compared scenario (docs/compare.md).
 /// A median not reached by half the rollouts counts as later than any month; a bound that
 /// involves one is unbounded and reported as `None`, as is the whole interval when either point
 /// estimate is undefined.
