@@ -45,6 +45,45 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Oldest visit age the study design accepts (100 years), checked when the command line is parsed.
+pub const MAX_AGE_MONTHS: u32 = 1200;
+
+impl Cli {
+    /// Parses the command line, then checks what clap cannot check one argument at a time, so
+    /// that every mistake on the command line is a usage error (exit 2) found before any work.
+    pub fn parse_checked() -> Cli {
+        let cli = Cli::parse();
+        if let Err(e) = cli.check() {
+            e.exit();
+        }
+        cli
+    }
+
+    /// Checks relations between arguments: `--age-min` no later than `--age-max` (each against
+    /// the other's default when only one is given).
+    pub fn check(&self) -> Result<(), clap::Error> {
+        use clap::CommandFactory;
+        let study = match &self.command {
+            Command::Study(a) => &a.study,
+            Command::Calibrate(a) => &a.study,
+            _ => return Ok(()),
+        };
+        let design = Design::default();
+        let min = study.age_min.unwrap_or(design.age_min_months);
+        let max = study.age_max.unwrap_or(design.age_max_months);
+        if min > max {
+            return Err(Cli::command().error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!(
+                    "the visit ages are empty: --age-min {min} is later than --age-max {max} (defaults {} and {})",
+                    design.age_min_months, design.age_max_months
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -178,10 +217,10 @@ pub struct StudyOptions {
     #[command(flatten)]
     pub threads: Threads,
     /// Youngest age at the visit, months since the idea (default 24).
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_AGE_MONTHS)))]
     pub age_min: Option<u32>,
     /// Oldest age at the visit, months since the idea (default 72).
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_AGE_MONTHS)))]
     pub age_max: Option<u32>,
     /// Keep each scenario's own agencies instead of giving the sample NFER's agency mix.
     #[arg(long)]

@@ -347,6 +347,38 @@ fn the_command_line_definition_is_consistent() {
     partnersim::cli::Cli::command().debug_assert();
 }
 
+/// Visit ages are checked while parsing, alone and against each other (the missing one taking its
+/// default), before any scenario is read: exit 2, and nothing written.
+#[test]
+fn impossible_visit_ages_are_usage_errors() {
+    let cases: [(&[&str], &str); 5] = [
+        (&["study", "--age-min", "0"], "--age-min"),
+        (&["study", "--age-max", "1201"], "--age-max"),
+        (
+            &["study", "--age-min", "30", "--age-max", "20"],
+            "--age-min 30 is later than --age-max 20",
+        ),
+        (
+            &["study", "--age-min", "80"],
+            "--age-min 80 is later than --age-max 72",
+        ),
+        (
+            &["calibrate", "--age-max", "10"],
+            "--age-min 24 is later than --age-max 10",
+        ),
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    for (args, needle) in cases {
+        partnersim()
+            .current_dir(tmp.path())
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(needle));
+    }
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+}
+
 /// A zero count is refused while parsing, before any file is read: exit 2 and the flag named.
 #[test]
 fn zero_counts_are_usage_errors_naming_the_flag() {

@@ -83,7 +83,7 @@ impl Design {
         if self.age_min_months == 0 || self.age_min_months > self.age_max_months {
             return bad("the age range must satisfy 1 <= age_min_months <= age_max_months");
         }
-        if self.age_max_months > 1200 {
+        if self.age_max_months > crate::cli::MAX_AGE_MONTHS {
             return bad("age_max_months may be at most 1200");
         }
         if self.interviews < self.initiatives() {
