@@ -387,6 +387,10 @@ pub enum CliError {
     /// 2 bad shard, else 3 (see [`CliError::exit_code`]).
     #[error(transparent)]
     Sweep(#[from] SweepError),
+    /// Standard output could not be written, other than by a closed pipe (exit 5): a full disk
+    /// under `trace … > file.csv` must not pass for success.
+    #[error("cannot write to standard output: {0}")]
+    Stdout(std::io::Error),
 }
 
 impl CliError {
@@ -395,7 +399,7 @@ impl CliError {
         match self {
             CliError::Scenario(e) if e.is_missing_file() => exit::MISSING_FILE,
             CliError::Scenario(_) | CliError::Study(_) => exit::INVALID_INPUT,
-            CliError::Output(_) | CliError::Plot(_) => exit::OUTPUT,
+            CliError::Output(_) | CliError::Plot(_) | CliError::Stdout(_) => exit::OUTPUT,
             CliError::Sweep(e) if e.is_missing_file() => exit::MISSING_FILE,
             CliError::Sweep(e) if e.is_output() => exit::OUTPUT,
             CliError::Sweep(e) if e.is_usage() => exit::USAGE,
@@ -411,7 +415,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Compare(args) => compare_scenarios(&args),
         Command::Check { file } => {
             let scenario = Scenario::from_file(&file)?;
-            emit(&scenario.to_toml());
+            emit(&scenario.to_toml())?;
             Ok(())
         }
         Command::Trace {
@@ -423,7 +427,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         } => {
             let scenario = load_scenario(&file, months)?;
             let (text, _) = crate::trace::trace(&scenario, seed, rollout, format);
-            emit(&text);
+            emit(&text)?;
             Ok(())
         }
         Command::Study(args) => run_study(&args),
@@ -436,7 +440,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 merged.points,
                 merged.shards,
                 merged.dir.display()
-            ));
+            ))?;
             Ok(())
         }
     }
@@ -466,7 +470,7 @@ fn run_sweep(args: &SweepArgs) -> Result<(), CliError> {
             "{name}: {} design, {total} points x {} rollouts, every point valid\n",
             loaded.spec.design.key(),
             loaded.spec.rollouts
-        ));
+        ))?;
         return Ok(());
     }
     match source {
@@ -505,7 +509,7 @@ fn run_sweep(args: &SweepArgs) -> Result<(), CliError> {
         loaded.spec.design.key(),
         loaded.spec.rollouts,
         finished.dir.display()
-    ));
+    ))?;
     Ok(())
 }
 
@@ -635,7 +639,7 @@ fn run_study(args: &StudyArgs) -> Result<(), CliError> {
         "{}  results: {}\n",
         study::verdict_text(&outcome, &config),
         dir.display()
-    ));
+    ))?;
     Ok(())
 }
 
@@ -696,7 +700,7 @@ fn run_scenario(args: &RunArgs) -> Result<(), CliError> {
     };
     staging.write("manifest.json", manifest::to_json(&manifest))?;
     let dir = staging.commit()?;
-    emit(&format!("{}\n", headline(&summary, &dir)));
+    emit(&format!("{}\n", headline(&summary, &dir)))?;
     Ok(())
 }
 
@@ -771,7 +775,7 @@ fn compare_scenarios(args: &CompareArgs) -> Result<(), CliError> {
         report::compare_report(&scenarios, &comparison, &provenance)?,
     )?;
     let dir = staging.commit()?;
-    emit(&format!("{}\n", compare_headline(&comparison, &dir)));
+    emit(&format!("{}\n", compare_headline(&comparison, &dir)))?;
     Ok(())
 }
 
@@ -815,6 +819,17 @@ pub fn compare_headline(c: &Comparison, dir: &Path) -> String {
 
 fn run_calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     use study::calibrate::{self, KNOBS};
+    // The search sets every knob itself, so a `--set` of one would be silently overridden.
+    if let Some((path, _)) = args
+        .study
+        .set
+        .iter()
+        .find(|(p, _)| KNOBS.iter().any(|k| k.path == p))
+    {
+        return Err(CliError::Study(StudyError::Design(format!(
+            "--set {path}: calibrate searches this parameter itself (docs/calibration.md), so it cannot be fixed with --set"
+        ))));
+    }
     let frame = study_frame(&args.study)?;
     let staging = args
         .output
@@ -853,14 +868,20 @@ fn run_calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
         "{}  results: {}\n",
         calibrate::summary_text(&result, &config),
         dir.display()
-    ));
+    ))?;
     Ok(())
 }
 
 /// Writes to stdout, ignoring a closed pipe (`partnersim trace … | head` is normal use).
-fn emit(text: &str) {
+/// Writes to standard output. A closed pipe (`partnersim trace … | head`) is not an error: the
+/// reader has what it wanted. Any other failure is.
+fn emit(text: &str) -> Result<(), CliError> {
     use std::io::Write;
-    let _ = std::io::stdout().write_all(text.as_bytes());
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Stdout(e)),
+        _ => Ok(()),
+    }
 }
 
 /// One paragraph a planner can read in the terminal.

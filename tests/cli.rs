@@ -317,6 +317,105 @@ fn too_many_posts_is_rejected() {
     );
 }
 
+/// Counts near u32::MAX used to wrap round into the allowed 1 to 8 and panic later.
+#[test]
+fn post_counts_that_overflow_are_rejected() {
+    rejects(
+        "bad/posts_overflow.toml",
+        3,
+        &[
+            "posts_overflow.toml:4:1",
+            "agencies.health.posts",
+            "1 to 8 posts",
+        ],
+    );
+}
+
+/// The name picks the default output directory, so it may not climb out of `output/`.
+#[test]
+fn a_name_that_is_not_a_directory_name_is_rejected() {
+    rejects(
+        "bad/escaping_name.toml",
+        3,
+        &[
+            "escaping_name.toml:2:1",
+            "`name`",
+            "cannot name the output directory",
+        ],
+    );
+}
+
+#[test]
+fn agencies_may_not_take_the_names_of_outside_sources() {
+    rejects(
+        "bad/reserved_agency.toml",
+        3,
+        &["reserved_agency.toml:3:", "agencies.grant", "reserved"],
+    );
+}
+
+#[test]
+fn funds_posts_must_name_posts_that_exist_once() {
+    rejects(
+        "bad/unfunded_post.toml",
+        3,
+        &[
+            "funding.grant.funds_posts[0]",
+            "health has no interface posts",
+            "funding.grant.funds_posts[2]",
+            "listed twice",
+        ],
+    );
+}
+
+#[test]
+fn a_zero_divisor_parameter_is_rejected() {
+    rejects(
+        "bad/zero_divisor.toml",
+        3,
+        &[
+            "zero_divisor.toml:4:1",
+            "params.progress.leader_ramp",
+            "above 0",
+        ],
+    );
+}
+
+/// Errors the structured walk cannot place still name the key, read from the line.
+#[test]
+fn an_integer_too_large_for_toml_names_its_key() {
+    rejects(
+        "bad/huge_integer.toml",
+        3,
+        &["huge_integer.toml:2:", "`months`"],
+    );
+}
+
+/// A file that exists but is not text is bad content (3), not a missing file (4).
+#[test]
+fn a_binary_file_is_invalid_input() {
+    rejects("bad/not_text.toml", 3, &["not_text.toml:2:1", "not UTF-8"]);
+}
+
+/// A full disk under `check > file` must not pass for success; a closed pipe is fine.
+#[test]
+fn failing_to_write_standard_output_is_an_output_error() {
+    if !Path::new("/dev/full").exists() {
+        return;
+    }
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_partnersim"))
+        .args(["check", reference().to_str().unwrap()])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("standard output"));
+}
+
 #[test]
 fn toml_syntax_error_names_the_line() {
     rejects("bad/syntax.toml", 3, &["syntax.toml:1:"]);
@@ -377,6 +476,54 @@ fn impossible_visit_ages_are_usage_errors() {
             .stderr(predicate::str::contains(needle));
     }
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+}
+
+/// `--set` values that no integer parameter can hold, and `--set` of a parameter calibration
+/// searches (which the search would silently override), are refused before any compute.
+#[test]
+fn impossible_settings_are_invalid_input_not_panics() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let cases: [(&[&str], &str); 4] = [
+        (&["study", "--set", "folding.months=-1"], "whole number"),
+        (
+            &["study", "--set", "progress.review_after=5e9"],
+            "whole number",
+        ),
+        (
+            &[
+                "calibrate",
+                "--budget",
+                "1",
+                "--set",
+                "challenges.issue_gain=1.5",
+            ],
+            "calibrate searches this parameter",
+        ),
+        (
+            &[
+                "calibrate",
+                "--budget",
+                "1",
+                "--set",
+                "progress.stage_rate[3]=0.2",
+            ],
+            "calibrate searches this parameter",
+        ),
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    for (args, needle) in cases {
+        let out = tmp.path().join("never");
+        let assert = partnersim()
+            .current_dir(root)
+            .args(args)
+            .args(["--replications", "1", "--out", out.to_str().unwrap()])
+            .assert()
+            .code(3)
+            .stderr(predicate::str::contains(needle));
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(!out.exists());
+    }
 }
 
 /// A zero count is refused while parsing, before any file is read: exit 2 and the flag named.

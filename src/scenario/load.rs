@@ -57,9 +57,20 @@ pub fn load_with(path: &Path, overlay: Option<&toml::Table>) -> Result<Loaded, S
             });
         }
         seen.push(canonical);
-        let text = std::fs::read_to_string(&file).map_err(|source| ScenarioError::Read {
+        let bytes = std::fs::read(&file).map_err(|source| ScenarioError::Read {
             path: file.clone(),
             source,
+        })?;
+        // A file that is there but is not text is bad content (exit 3), not a missing file.
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let valid = std::str::from_utf8(valid).unwrap_or_default();
+            ScenarioError::Syntax(Located {
+                file: file.clone(),
+                line: Some(line_col(valid, valid.len())),
+                key: String::new(),
+                message: "not UTF-8 text: a scenario is a TOML file".into(),
+            })
         })?;
         // Checking each file alone against the schema gives unknown keys and wrong types a line.
         let alone: Scenario = toml::from_str(&text).map_err(|e| syntax_error(&file, &text, &e))?;
@@ -139,10 +150,15 @@ pub fn merge(base: &mut toml::Table, top: toml::Table) {
 
 fn syntax_error(file: &Path, text: &str, err: &toml::de::Error) -> ScenarioError {
     let (line, key) = match err.span() {
-        Some(span) => (
-            Some(line_col(text, span.start)),
-            format_path(&path_at(text, span.start)),
-        ),
+        Some(span) => {
+            let path = path_at(text, span.start);
+            let key = if path.is_empty() {
+                key_on_line(text, span.start)
+            } else {
+                format_path(&path)
+            };
+            (Some(line_col(text, span.start)), key)
+        }
         None => (None, String::new()),
     };
     ScenarioError::Syntax(Located {
@@ -151,6 +167,37 @@ fn syntax_error(file: &Path, text: &str, err: &toml::de::Error) -> ScenarioError
         key,
         message: err.message().trim().replace('\n', " "),
     })
+}
+
+/// The key written on the line at `offset`, under the table header above it, read from the text
+/// alone: for the errors the structured walk cannot place, such as a number too large for TOML
+/// (`months = 99999999999999999999`) or a table written as an array (`[[agencies]]`).
+fn key_on_line(text: &str, offset: usize) -> String {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let line = text[start..end].trim();
+    let header = |l: &str| {
+        l.starts_with('[')
+            .then(|| l.trim_matches(|c| c == '[' || c == ']').trim().to_string())
+    };
+    if let Some(h) = header(line) {
+        return h;
+    }
+    let Some((k, _)) = line.split_once('=') else {
+        return String::new();
+    };
+    let k = k.trim().trim_matches('"');
+    let table = text[..start]
+        .lines()
+        .rev()
+        .find_map(|l| header(l.trim()))
+        .unwrap_or_default();
+    if table.is_empty() {
+        k.to_string()
+    } else {
+        format!("{table}.{k}")
+    }
 }
 
 impl Loaded {

@@ -79,7 +79,12 @@ impl Scenario {
     pub fn total_posts(&self) -> u32 {
         self.agencies
             .values()
-            .map(|a| a.posts.strategic + a.posts.interface + a.posts.operational)
-            .sum()
+            .map(|a| {
+                a.posts
+                    .strategic
+                    .saturating_add(a.posts.interface)
+                    .saturating_add(a.posts.operational)
+            })
+            .fold(0, u32::saturating_add)
     }
 }

@@ -74,6 +74,15 @@ fn range(problems: &mut Vec<Problem>, path: &str, v: f64, lo: f64, hi: f64) {
 /// Every problem found in a resolved scenario (empty when it is valid).
 pub fn validate(s: &Scenario) -> Vec<Problem> {
     let mut p = Vec::new();
+    if !output_name(&s.name) {
+        p.push((
+            key("name"),
+            format!(
+                "{:?} cannot name the output directory: it must not be empty, start with '.', or contain '/', '\\' or control characters (without a `name`, the file name is used)",
+                s.name
+            ),
+        ));
+    }
     if !(1..=1200).contains(&s.months) {
         p.push((
             key("months"),
@@ -139,6 +148,12 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
             ));
             continue;
         }
+        if RESERVED_SOURCES.contains(&name.as_str()) {
+            p.push((
+                vec![Seg::Key("agencies".into()), Seg::Key(name.clone())],
+                format!("`{name}` is reserved: a funding stream's `source` of `grant` or `joint` means money from outside the agencies"),
+            ));
+        }
         for (field, v) in [
             ("commitment_strategic", a.commitment_strategic),
             ("commitment_operational", a.commitment_operational),
@@ -169,8 +184,11 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         for (i, c) in a.culture.unwrap_or([f64::NAN; 2]).iter().enumerate() {
             unit(&mut p, &format!("agencies.{name}.culture[{i}]"), *c);
         }
-        let total = a.posts.strategic + a.posts.interface + a.posts.operational;
-        if !(1..=MAX_POSTS_PER_AGENCY as u32).contains(&total) {
+        // Summed wide: counts near u32::MAX must not wrap round into the allowed range.
+        let total = u64::from(a.posts.strategic)
+            + u64::from(a.posts.interface)
+            + u64::from(a.posts.operational);
+        if !(1..=MAX_POSTS_PER_AGENCY as u64).contains(&total) {
             p.push((
                 key(&at("posts")),
                 format!("an agency has 1 to {MAX_POSTS_PER_AGENCY} posts in all, found {total}"),
@@ -196,7 +214,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
             continue;
         }
         let at = |field: &str| format!("funding.{name}.{field}");
-        if f.source != "grant" && f.source != "joint" && !s.agencies.contains_key(&f.source) {
+        if !RESERVED_SOURCES.contains(&f.source.as_str()) && !s.agencies.contains_key(&f.source) {
             p.push((
                 key(&at("source")),
                 format!("`{}` is not an agency, `grant` or `joint`", f.source),
@@ -220,12 +238,44 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
                 Some((a, l)) => (a, Some(l)),
                 None => (target.as_str(), None),
             };
-            let level_ok = level.is_none_or(|l| Level::ALL.iter().any(|x| x.key() == l));
-            if !s.agencies.contains_key(agency) || !level_ok {
-                p.push((
-                    vec![Seg::Key("funding".into()), Seg::Key(name.clone()), Seg::Key("funds_posts".into()), Seg::Index(i)],
-                    format!("`{target}` must be an agency name, optionally followed by .strategic, .interface or .operational"),
-                ));
+            let at = vec![
+                Seg::Key("funding".into()),
+                Seg::Key(name.clone()),
+                Seg::Key("funds_posts".into()),
+                Seg::Index(i),
+            ];
+            let level = match level {
+                None => None,
+                Some(l) => match Level::ALL.iter().copied().find(|x| x.key() == l) {
+                    Some(l) => Some(l),
+                    None => {
+                        p.push((at, format!("`{target}` must be an agency name, optionally followed by .strategic, .interface or .operational")));
+                        continue;
+                    }
+                },
+            };
+            let Some(a) = s.agencies.get(agency) else {
+                p.push((at, format!("`{target}` must be an agency name, optionally followed by .strategic, .interface or .operational")));
+                continue;
+            };
+            if let Some(l) = level {
+                let posts = match l {
+                    Level::Strategic => a.posts.strategic,
+                    Level::Interface => a.posts.interface,
+                    Level::Operational => a.posts.operational,
+                };
+                if posts == 0 {
+                    p.push((
+                        at.clone(),
+                        format!(
+                            "`{target}` funds no post: {agency} has no {} posts",
+                            l.key()
+                        ),
+                    ));
+                }
+            }
+            if f.funds_posts[..i].contains(target) {
+                p.push((at, format!("`{target}` is listed twice")));
             }
         }
     }
@@ -328,6 +378,18 @@ fn validate_params(s: &Scenario, p: &mut Vec<Problem>) {
         0.0,
         12.0,
     );
+    // Divisors: 0 would make leadership's ramp and communication's sufficiency undefined.
+    for (path, v) in [
+        ("params.progress.leader_ramp", pr.leader_ramp),
+        (
+            "params.interaction.communication_contact_need",
+            s.params.interaction.communication_contact_need,
+        ),
+    ] {
+        if v == 0.0 {
+            p.push((key(path), "must be above 0".into()));
+        }
+    }
     if s.params.folding.key_staff_months == 0 {
         p.push((
             key("params.folding.key_staff_months"),
@@ -349,6 +411,18 @@ fn lookup<'a>(table: &'a toml::Table, dotted: &str) -> Option<&'a toml::Value> {
         value = value.as_table()?.get(part)?;
     }
     Some(value)
+}
+
+/// Funding sources that are not agencies; no agency may take these names.
+const RESERVED_SOURCES: [&str; 2] = ["grant", "joint"];
+
+/// Scenario names, which name the default output directory `output/<name>`: one path component
+/// (no separator, so no `..` and no absolute path), not hidden, nothing a terminal would act on.
+/// Otherwise free text, as a planner's label may be.
+fn output_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && !name.chars().any(|c| c == '/' || c == '\\' || c.is_control())
 }
 
 /// Names that are safe in key paths, CSV headers and file names.

@@ -229,10 +229,24 @@ pub fn set(params: &mut Params, path: &str, x: f64) -> Result<(), StudyError> {
     }
     *v = match v {
         toml::Value::Float(_) => toml::Value::Float(x),
-        toml::Value::Integer(_) => toml::Value::Integer(x.round() as i64),
+        // Every integer parameter is a u32 count of months or criteria.
+        toml::Value::Integer(_) if (0.0..=f64::from(u32::MAX)).contains(&x.round()) => {
+            toml::Value::Integer(x.round() as i64)
+        }
+        toml::Value::Integer(_) => {
+            return Err(StudyError::Design(format!(
+                "parameter {path:?} is a whole number from 0 to {}, got {x}",
+                u32::MAX
+            )));
+        }
         _ => return Err(bad_path(path)),
     };
-    *params = value.try_into().map_err(|_| bad_path(path))?;
+    *params = value.try_into().map_err(|e: toml::de::Error| {
+        StudyError::Design(format!(
+            "parameter {path:?} cannot be {x}: {}",
+            e.message().trim()
+        ))
+    })?;
     Ok(())
 }
 
@@ -242,9 +256,11 @@ pub fn set(params: &mut Params, path: &str, x: f64) -> Result<(), StudyError> {
 /// [`Scenario::params_set`](crate::scenario::Scenario::params_set)). A path with an index
 /// (`progress.stage_rate[3]`) counts as set when the scenario set the array.
 pub fn with_defaults(frame: &Frame, values: &[(&str, f64)]) -> Result<Frame, StudyError> {
-    let defaults = Params::default();
-    for (path, _) in values {
-        get(&defaults, path)?;
+    // Every path and value is tried on the defaults first, so that applying them below cannot
+    // fail.
+    let mut trial = Params::default();
+    for (path, x) in values {
+        set(&mut trial, path, *x)?;
     }
     frame.with_params(|p, named| {
         for (path, x) in values {
