@@ -2,6 +2,7 @@
 //! sibling, which is renamed into place only when everything is written.
 
 use std::fs;
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 /// Why a result directory could not be written.
@@ -11,6 +12,14 @@ pub enum OutputError {
     /// simulation, and again at commit.
     #[error("output directory {} already exists; pass --force to replace it, or choose another with --out", .0.display())]
     Exists(PathBuf),
+    /// The target directory already exists and the command has no `--force` (`merge`): it never
+    /// replaces a directory. Checked before anything is written, and again at commit.
+    #[error("output directory {} already exists; choose another --out or remove it", .0.display())]
+    ExistsNoForce(PathBuf),
+    /// The target exists and is not a directory (a file, or a link to none): it is never
+    /// replaced, even with `--force`. Checked before any simulation, and again at commit.
+    #[error("{} exists and is not a directory, so it will not be replaced; remove it or choose another --out", .0.display())]
+    NotADirectory(PathBuf),
     /// A file or directory could not be created, written, renamed or removed.
     #[error("cannot write {}: {source}", path.display())]
     Io {
@@ -29,22 +38,47 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
     }
 }
 
+/// What to do with an existing target directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Existing {
+    /// Replace it (`--force`).
+    Replace,
+    /// Refuse it; the command has `--force` to say otherwise.
+    RefuseUnlessForced,
+    /// Refuse it; the command has no `--force`.
+    Refuse,
+}
+
 /// A directory being written. Dropped without [`Staging::commit`], it removes itself.
 #[derive(Debug)]
 pub struct Staging {
     target: PathBuf,
     temp: PathBuf,
-    force: bool,
+    existing: Existing,
     committed: bool,
 }
 
 impl Staging {
     /// Checks the target up front (so a clash costs a second, not a run) and creates the
-    /// temporary directory beside it.
+    /// temporary directory beside it. An existing target is refused unless `force`; one that is
+    /// not a directory is refused even then.
     pub fn begin(target: &Path, force: bool) -> Result<Staging, OutputError> {
-        if target.exists() && !force {
-            return Err(OutputError::Exists(target.to_path_buf()));
-        }
+        let existing = if force {
+            Existing::Replace
+        } else {
+            Existing::RefuseUnlessForced
+        };
+        Staging::start(target, existing)
+    }
+
+    /// As [`Staging::begin`] for a command without `--force` (`merge`): an existing target is
+    /// always refused, with a message that does not offer `--force`.
+    pub fn begin_new(target: &Path) -> Result<Staging, OutputError> {
+        Staging::start(target, Existing::Refuse)
+    }
+
+    fn start(target: &Path, existing: Existing) -> Result<Staging, OutputError> {
+        check_target(target, existing)?;
         let parent = target
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -62,7 +96,7 @@ impl Staging {
         Ok(Staging {
             target: target.to_path_buf(),
             temp,
-            force,
+            existing,
             committed: false,
         })
     }
@@ -79,23 +113,67 @@ impl Staging {
     }
 
     /// Moves the finished directory into place, replacing an old one when forced.
+    ///
+    /// The target is checked again first (it may have appeared during the run). When replacing,
+    /// the old directory is renamed aside, the new one renamed into place, and the old one
+    /// deleted. If the new one cannot be put in place, the old one is put back and the error
+    /// returned. Once the new one is in place the command has succeeded: an old copy that cannot
+    /// be deleted (a read-only directory inside it, say) is reported as a warning on standard
+    /// error naming where it is left, not as an error.
     pub fn commit(mut self) -> Result<PathBuf, OutputError> {
-        if self.target.exists() {
-            if !self.force {
-                return Err(OutputError::Exists(self.target.clone()));
-            }
+        if check_target(&self.target, self.existing)? {
             let old = self
                 .temp
                 .with_extension(format!("old-{}", std::process::id()));
             fs::rename(&self.target, &old).map_err(io(&self.target))?;
-            fs::rename(&self.temp, &self.target).map_err(io(&self.target))?;
-            fs::remove_dir_all(&old).map_err(io(&old))?;
+            if let Err(source) = fs::rename(&self.temp, &self.target) {
+                // Put the old result back: a failed command leaves the target as it was.
+                let _ = fs::rename(&old, &self.target);
+                return Err(OutputError::Io {
+                    path: self.target.clone(),
+                    source,
+                });
+            }
+            self.committed = true;
+            if let Err(e) = fs::remove_dir_all(&old) {
+                eprintln!("{}", leftover_warning(&self.target, &old, &e));
+            }
         } else {
             fs::rename(&self.temp, &self.target).map_err(io(&self.target))?;
+            self.committed = true;
         }
-        self.committed = true;
         Ok(self.target.clone())
     }
+}
+
+/// Checks `target` against what may be done with an existing one: `Ok(true)` when it exists and
+/// is to be replaced, `Ok(false)` when it does not exist.
+fn check_target(target: &Path, existing: Existing) -> Result<bool, OutputError> {
+    match fs::symlink_metadata(target) {
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(OutputError::Io {
+            path: target.to_path_buf(),
+            source: e,
+        }),
+        // `is_dir` follows a symbolic link: a link to a directory is replaced as one (the link
+        // itself, not what it points to), a link to anything else or to nothing is refused.
+        Ok(_) if !target.is_dir() => Err(OutputError::NotADirectory(target.to_path_buf())),
+        Ok(_) => match existing {
+            Existing::Replace => Ok(true),
+            Existing::RefuseUnlessForced => Err(OutputError::Exists(target.to_path_buf())),
+            Existing::Refuse => Err(OutputError::ExistsNoForce(target.to_path_buf())),
+        },
+    }
+}
+
+/// The warning printed when the new result is in place but the old one it replaced could not be
+/// deleted.
+fn leftover_warning(target: &Path, old: &Path, e: &std::io::Error) -> String {
+    format!(
+        "warning: {} was replaced, but the old copy could not be deleted ({e}); it is left at {}: delete it by hand",
+        target.display(),
+        old.display()
+    )
 }
 
 impl Drop for Staging {
@@ -103,5 +181,144 @@ impl Drop for Staging {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.temp);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names in `dir`, sorted.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn writes_a_new_directory_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("out");
+        let staging = Staging::begin(&target, false).unwrap();
+        staging.write("a.txt", "new").unwrap();
+        assert_eq!(staging.commit().unwrap(), target);
+        assert_eq!(fs::read_to_string(target.join("a.txt")).unwrap(), "new");
+        assert_eq!(names(tmp.path()), ["out"]);
+    }
+
+    #[test]
+    fn an_existing_directory_is_refused_unless_forced_then_replaced() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("out");
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join("keep.txt"), "mine").unwrap();
+        let err = Staging::begin(&target, false).unwrap_err().to_string();
+        assert!(err.contains("already exists; pass --force"), "{err}");
+        let err = Staging::begin_new(&target).unwrap_err().to_string();
+        assert!(
+            err.contains("already exists; choose another --out or remove it"),
+            "{err}"
+        );
+        assert!(!err.contains("--force"), "{err}");
+        assert_eq!(names(tmp.path()), ["out"], "nothing is created");
+
+        let staging = Staging::begin(&target, true).unwrap();
+        staging.write("a.txt", "new").unwrap();
+        staging.commit().unwrap();
+        assert_eq!(names(&target), ["a.txt"]);
+        assert_eq!(names(tmp.path()), ["out"], "no .old or .partial is left");
+    }
+
+    #[test]
+    fn a_target_that_is_not_a_directory_is_never_replaced() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("target");
+        fs::write(&target, "precious\n").unwrap();
+        for force in [false, true] {
+            let err = Staging::begin(&target, force).unwrap_err();
+            assert!(matches!(err, OutputError::NotADirectory(_)), "{err:?}");
+            let text = err.to_string();
+            assert!(
+                text.contains("target exists and is not a directory"),
+                "{text}"
+            );
+            assert!(text.contains("will not be replaced"), "{text}");
+        }
+        let err = Staging::begin_new(&target).unwrap_err();
+        assert!(matches!(err, OutputError::NotADirectory(_)), "{err:?}");
+        assert_eq!(fs::read_to_string(&target).unwrap(), "precious\n");
+        assert_eq!(names(tmp.path()), ["target"], "nothing is created");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_dangling_link_is_not_a_directory() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("link");
+        std::os::unix::fs::symlink(tmp.path().join("nowhere"), &target).unwrap();
+        let err = Staging::begin(&target, true).unwrap_err();
+        assert!(matches!(err, OutputError::NotADirectory(_)), "{err:?}");
+    }
+
+    #[test]
+    fn a_file_appearing_during_the_run_is_left_alone_at_commit() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("out");
+        let staging = Staging::begin(&target, true).unwrap();
+        staging.write("a.txt", "new").unwrap();
+        fs::write(&target, "precious\n").unwrap();
+        let err = staging.commit().unwrap_err();
+        assert!(matches!(err, OutputError::NotADirectory(_)), "{err:?}");
+        assert_eq!(fs::read_to_string(&target).unwrap(), "precious\n");
+        assert_eq!(
+            names(tmp.path()),
+            ["out"],
+            "the staging directory is removed"
+        );
+    }
+
+    #[test]
+    fn a_directory_appearing_during_the_run_is_refused_at_commit() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("out");
+        let staging = Staging::begin_new(&target).unwrap();
+        fs::create_dir(&target).unwrap();
+        let err = staging.commit().unwrap_err();
+        assert!(matches!(err, OutputError::ExistsNoForce(_)), "{err:?}");
+        assert_eq!(names(tmp.path()), ["out"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_old_copy_that_cannot_be_deleted_does_not_fail_the_commit() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("out");
+        let locked = target.join("locked");
+        fs::create_dir_all(&locked).unwrap();
+        fs::write(locked.join("f"), "old").unwrap();
+        fs::set_permissions(&locked, fs::Permissions::from_mode(0o555)).unwrap();
+        // Root ignores the mode: the old copy would be deleted and there is nothing to test.
+        let probe = locked.join("probe");
+        let privileged = fs::write(&probe, "").is_ok();
+        let _ = fs::remove_file(&probe);
+        if !privileged {
+            let staging = Staging::begin(&target, true).unwrap();
+            staging.write("a.txt", "new").unwrap();
+            assert_eq!(staging.commit().unwrap(), target, "the commit succeeds");
+            assert_eq!(names(&target), ["a.txt"], "the new result is in place");
+            let old = tmp.path().join(format!(".out.old-{}", std::process::id()));
+            assert!(old.join("locked/f").exists(), "{:?}", names(tmp.path()));
+            fs::set_permissions(old.join("locked"), fs::Permissions::from_mode(0o755)).unwrap();
+        } else {
+            fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let e = std::io::Error::from(ErrorKind::PermissionDenied);
+        let warning = leftover_warning(&target, Path::new("./.out.old-7"), &e);
+        assert!(warning.starts_with("warning: "), "{warning}");
+        assert!(warning.contains("left at ./.out.old-7"), "{warning}");
     }
 }
