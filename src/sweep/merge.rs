@@ -4,7 +4,7 @@
 //! once. Rows are merged as streams (memory grows with the number of shards, not of points).
 
 use std::fs::{self, File};
-use std::io::{BufRead, BufReader, Lines, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
@@ -42,33 +42,79 @@ fn read_manifest(dir: &Path) -> Result<SweepManifest, SweepError> {
         .map_err(|e| SweepError::Merge(format!("{} is not a sweep manifest: {e}", path.display())))
 }
 
-/// One shard's rows, read one at a time.
+/// One shard's rows, read one at a time, each checked as it is read so that a damaged row is
+/// reported in the shard's own file, at its own line.
 struct Rows {
     dir: PathBuf,
-    lines: Lines<BufReader<File>>,
+    /// The shard's `points.csv`, named in messages.
+    path: PathBuf,
+    reader: BufReader<File>,
+    /// 1-based line in `path` of the row last read (the header is line 1).
+    line: u64,
+    /// The header's column names: a row has as many fields.
+    columns: Vec<String>,
     current: Option<(u64, String)>,
 }
 
 impl Rows {
     fn advance(&mut self) -> Result<(), SweepError> {
-        self.current = match self.lines.next() {
-            None => None,
-            Some(line) => {
-                let line = line.map_err(|source| SweepError::Read {
-                    path: self.dir.join("points.csv"),
-                    source,
-                })?;
-                let index = table::row_index(&line).ok_or_else(|| {
-                    SweepError::Merge(format!(
-                        "{}: a row does not start with a point index",
-                        self.dir.join("points.csv").display()
-                    ))
-                })?;
-                Some((index, line))
-            }
+        let mut line = String::new();
+        let read = self
+            .reader
+            .read_line(&mut line)
+            .map_err(|source| SweepError::Read {
+                path: self.path.clone(),
+                source,
+            })?;
+        if read == 0 {
+            self.current = None;
+            return Ok(());
+        }
+        self.line += 1;
+        let at = |message: String| {
+            SweepError::Merge(format!("{}:{}: {message}", self.path.display(), self.line))
         };
+        let Some(text) = line.strip_suffix('\n') else {
+            return Err(at(
+                "the last row is cut short (the file does not end with a newline): the shard was not written whole; run it again".into(),
+            ));
+        };
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        let index = check_row(text, &self.columns).map_err(at)?;
+        self.current = Some((index, text.to_string()));
         Ok(())
     }
+}
+
+/// Checks one row of `points.csv` against the header's `columns` as the analysis will read it
+/// ([`table::columns`]): as many fields as columns, a point index and a seed, and a number (or
+/// `true`/`false`) in every other field. Returns the point index, or what is wrong.
+fn check_row(text: &str, columns: &[String]) -> Result<u64, String> {
+    if text.is_empty() {
+        return Err("the line is empty, not a row".into());
+    }
+    let fields: Vec<&str> = text.split(',').collect();
+    if fields.len() != columns.len() {
+        return Err(format!(
+            "the row has {} columns but the header has {}",
+            fields.len(),
+            columns.len()
+        ));
+    }
+    let index = table::row_index(text)
+        .ok_or_else(|| format!("`{}` in column `point` is not a point index", fields[0]))?;
+    for (k, (field, column)) in fields.iter().zip(columns).enumerate().skip(1) {
+        let ok = if k == 1 {
+            field.parse::<u64>().is_ok()
+        } else {
+            matches!(*field, "true" | "false") || field.parse::<f64>().is_ok()
+        };
+        if !ok {
+            let what = if k == 1 { "a seed" } else { "a number" };
+            return Err(format!("`{field}` in column `{column}` is not {what}"));
+        }
+    }
+    Ok(index)
 }
 
 /// Merges the shard directories `dirs` into `out`, which must not exist.
@@ -121,6 +167,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, command: &str) -> Result<Merged, Swee
     let total = spec.points();
     let names: Vec<String> = spec.parameters.iter().map(|p| p.path.clone()).collect();
     let header = table::header(&names, &spec.metrics);
+    let columns: Vec<String> = header.trim_end().split(',').map(String::from).collect();
 
     let mut shards = Vec::new();
     for dir in dirs {
@@ -129,31 +176,35 @@ pub fn merge(dirs: &[PathBuf], out: &Path, command: &str) -> Result<Merged, Swee
             path: path.clone(),
             source,
         })?;
-        let mut lines = BufReader::new(file).lines();
-        let head = lines
-            .next()
-            .transpose()
+        let mut reader = BufReader::new(file);
+        let mut head = String::new();
+        reader
+            .read_line(&mut head)
             .map_err(|source| SweepError::Read {
                 path: path.clone(),
                 source,
-            })?
-            .unwrap_or_default();
+            })?;
+        let head = head.strip_suffix('\n').unwrap_or(&head);
+        let head = head.strip_suffix('\r').unwrap_or(head);
         if format!("{head}\n") != header {
             return Err(SweepError::Merge(format!(
-                "{}: the header does not match the sweep file",
+                "{}:1: the header does not match the sweep file",
                 path.display()
             )));
         }
         let mut rows = Rows {
             dir: dir.clone(),
-            lines,
+            path,
+            reader,
+            line: 1,
+            columns: columns.clone(),
             current: None,
         };
         rows.advance()?;
         shards.push(rows);
     }
 
-    let staging = Staging::begin(out, false)?;
+    let staging = Staging::begin_new(out)?;
     let points_csv = staging.dir().join("points.csv");
     {
         let mut dst =
@@ -171,15 +222,17 @@ pub fn merge(dirs: &[PathBuf], out: &Path, command: &str) -> Result<Merged, Swee
             let Some((index, k)) = next else { break };
             if index < expected {
                 return Err(SweepError::Merge(format!(
-                    "point {index} appears more than once (in {} and {}); give each shard directory once",
+                    "point {index} appears more than once (in {} and again at {}:{}); give each shard directory once",
                     last_dir.map_or_else(String::new, |d| d.display().to_string()),
-                    shards[k].dir.display()
+                    shards[k].path.display(),
+                    shards[k].line
                 )));
             }
             if index >= total {
                 return Err(SweepError::Merge(format!(
-                    "{} holds point {index}, beyond the plan's {total} points",
-                    shards[k].dir.display()
+                    "{}:{}: point {index} is beyond the plan's {total} points",
+                    shards[k].path.display(),
+                    shards[k].line
                 )));
             }
             if index > expected {
@@ -240,4 +293,189 @@ fn short(hash: &str) -> &str {
     hash.char_indices()
         .nth(12)
         .map_or(hash, |(i, _)| &hash[..i])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Scenario;
+
+    /// Four LHS points of one parameter, one metric: rows of 2 + 1 + 4 columns.
+    const SWEEP: &str = "scenario = \"reference.toml\"\ndesign = \"lhs\"\nsamples = 4\nrollouts = 10\nmetrics = [\"folded\"]\n[[parameter]]\npath = \"months\"\nmin = 12\nmax = 24\n";
+    const HEADER: &str =
+        "point,seed,months,folded_estimate,folded_ci_low,folded_ci_high,folded_noise_var\n";
+
+    /// A valid row of point `i`.
+    fn row(i: u64) -> String {
+        format!("{i},7,{},0.25,0.1,0.4,0.001\n", 12 + 3 * i)
+    }
+
+    /// Writes a shard directory `name` under `root` holding `points` (everything after the
+    /// header) and a manifest of [`SWEEP`].
+    fn shard(root: &Path, name: &str, points: &str) -> PathBuf {
+        let dir = root.join(name);
+        fs::create_dir(&dir).unwrap();
+        fs::write(dir.join("points.csv"), format!("{HEADER}{points}")).unwrap();
+        let scenario = Scenario::from_file(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/reference.toml"),
+        )
+        .unwrap();
+        let m = SweepManifest {
+            command: "partnersim sweep s.toml".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            git_commit: "test".into(),
+            sweep_file: "s.toml".into(),
+            sweep_sha256: "0123456789abcdef".into(),
+            design: "lhs".into(),
+            points: 4,
+            shard: None,
+            points_here: points.lines().count() as u64,
+            resumed_points: 0,
+            rollouts: 10,
+            seed: 0,
+            common_seed: true,
+            threads: 1,
+            months: scenario.months,
+            posts: 0,
+            scenario_file: "reference.toml".into(),
+            scenario_sha256: "fedcba9876543210".into(),
+            started: "2024-01-01T00:00:00Z".into(),
+            finished: "2024-01-01T00:00:01Z".into(),
+            elapsed_seconds: 1.0,
+            merged_from: Vec::new(),
+            sweep: SWEEP.into(),
+            scenario,
+        };
+        fs::write(dir.join("manifest.json"), manifest::to_json(&m)).unwrap();
+        dir
+    }
+
+    /// The error merging `dirs` into `root/out`, after checking that nothing was written.
+    fn refused(root: &Path, dirs: &[PathBuf]) -> String {
+        let out = root.join("out");
+        let err = merge(dirs, &out, "partnersim merge").unwrap_err();
+        assert!(!out.exists(), "{err}");
+        let left: Vec<_> = fs::read_dir(root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+        err.to_string()
+    }
+
+    #[test]
+    fn valid_shards_merge_in_point_order() {
+        let tmp = tempfile::tempdir().unwrap();
+        let t = tmp.path();
+        // Booleans, NaN and exponents are numbers as the analysis reads them.
+        let odd = row(1).replace(",0.25,", ",NaN,") + &row(3).replace(",15,", ",true,");
+        let a = shard(t, "a", &(row(0) + &row(2).replace("0.001", "1e-5")));
+        let b = shard(t, "b", &odd);
+        let merged = merge(&[b, a], &t.join("out"), "partnersim merge").unwrap();
+        assert_eq!(merged.points, 4);
+        let text = fs::read_to_string(t.join("out/points.csv")).unwrap();
+        let index: Vec<_> = text.lines().skip(1).map(table::row_index).collect();
+        assert_eq!(index, [Some(0), Some(1), Some(2), Some(3)]);
+        assert!(t.join("out/sensitivity.json").exists());
+    }
+
+    #[test]
+    fn a_value_that_is_not_a_number_is_reported_in_the_shard_at_its_line() {
+        let tmp = tempfile::tempdir().unwrap();
+        let t = tmp.path();
+        let a = shard(t, "a", &(row(0) + &row(2)));
+        let c1 = shard(t, "c1", &(row(1) + &row(3).replace("0.4", "abc")));
+        let err = refused(t, &[a, c1]);
+        let file = t.join("c1").join("points.csv");
+        assert!(
+            err.contains(&format!("{}:3: ", file.display())),
+            "names the shard's file and line: {err}"
+        );
+        assert!(
+            err.contains("`abc` in column `folded_ci_high` is not a number"),
+            "{err}"
+        );
+        assert!(!err.contains("partial"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_seed_or_point_index_is_reported_at_its_line() {
+        let tmp = tempfile::tempdir().unwrap();
+        let t = tmp.path();
+        let a = shard(t, "a", &(row(0) + &row(1).replacen(",7,", ",x7,", 1)));
+        let err = refused(t, &[a]);
+        assert!(err.contains("a/points.csv:3: "), "{err}");
+        assert!(err.contains("`x7` in column `seed` is not a seed"), "{err}");
+
+        let tmp = tempfile::tempdir().unwrap();
+        let t = tmp.path();
+        let a = shard(t, "a", &format!("{}p1{}", row(0), &row(1)[1..]));
+        let err = refused(t, &[a]);
+        assert!(err.contains("a/points.csv:3: "), "{err}");
+        assert!(err.contains("`p1` in column `point`"), "{err}");
+    }
+
+    #[test]
+    fn torn_rows_and_extra_columns_are_reported_at_their_line() {
+        let tmp = tempfile::tempdir().unwrap();
+        let t = tmp.path();
+        let a = shard(t, "a", &(row(0) + &row(2)));
+        // An extra column in the third row (line 4).
+        let extra = row(1) + &row(3) + &row(5).replace('\n', ",9\n");
+        let b = shard(t, "b", &extra);
+        let err = refused(t, &[a.clone(), b]);
+        assert!(err.contains("b/points.csv:4: "), "{err}");
+        assert!(
+            err.contains("the row has 8 columns but the header has 7"),
+            "{err}"
+        );
+
+        // A row torn inside a field: too few columns.
+        let torn = row(1) + &row(3)[..9] + "\n";
+        fs::write(t.join("b/points.csv"), format!("{HEADER}{torn}")).unwrap();
+        let err = refused(t, &[a.clone(), t.join("b")]);
+        assert!(err.contains("b/points.csv:3: the row has"), "{err}");
+
+        // A last row cut short without its newline, however many columns it kept.
+        let cut = row(1) + row(3).trim_end();
+        fs::write(t.join("b/points.csv"), format!("{HEADER}{cut}")).unwrap();
+        let err = refused(t, &[a.clone(), t.join("b")]);
+        assert!(
+            err.contains("b/points.csv:3: the last row is cut short"),
+            "{err}"
+        );
+
+        // An empty line.
+        fs::write(
+            t.join("b/points.csv"),
+            format!("{HEADER}{}\n{}", row(1), row(3)),
+        )
+        .unwrap();
+        let err = refused(t, &[a, t.join("b")]);
+        assert!(err.contains("b/points.csv:3: the line is empty"), "{err}");
+    }
+
+    #[test]
+    fn an_existing_out_is_refused_without_offering_force() {
+        let tmp = tempfile::tempdir().unwrap();
+        let t = tmp.path();
+        let a = shard(t, "a", &(row(0) + &row(1) + &row(2) + &row(3)));
+        let out = t.join("out");
+        fs::create_dir(&out).unwrap();
+        let err = merge(std::slice::from_ref(&a), &out, "partnersim merge").unwrap_err();
+        assert!(err.is_output(), "exit 5: {err:?}");
+        let err = err.to_string();
+        assert!(
+            err.contains("already exists; choose another --out or remove it"),
+            "{err}"
+        );
+        assert!(!err.contains("--force"), "{err}");
+        fs::remove_dir(&out).unwrap();
+        fs::write(&out, "precious").unwrap();
+        let err = merge(&[a], &out, "partnersim merge").unwrap_err();
+        assert!(err.is_output(), "exit 5: {err:?}");
+        assert!(err.to_string().contains("is not a directory"), "{err}");
+        assert_eq!(fs::read_to_string(&out).unwrap(), "precious");
+    }
 }
