@@ -177,6 +177,125 @@ fn zero_bootstrap_resamples_are_refused_naming_file_line_and_field() {
     assert!(!out.exists(), "nothing is written");
 }
 
+/// `partnersim sweep FILE --check`, expected to refuse FILE as invalid input (exit 3); its stderr.
+fn refused(file: &Path) -> String {
+    let out = partnersim()
+        .arg("sweep")
+        .arg(file)
+        .arg("--check")
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .env_remove("JOB_COMPLETION_INDEX")
+        .assert()
+        .code(3)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
+}
+
+#[test]
+fn wrong_types_in_a_sweep_file_name_file_line_column_and_field() {
+    let tmp = tempfile::tempdir().unwrap();
+    let grid = "\n[[parameter]]\npath = \"agencies.health.commitment_strategic\"\nvalues = [0.5]\n";
+    // Line 1 is `scenario`, line 2 `design`, line 3 the bad key.
+    let cases = [
+        (
+            "rollouts = -4",
+            "3:12: `rollouts`: invalid value: integer `-4`",
+        ),
+        ("seed = -1", "3:8: `seed`: invalid value: integer `-1`"),
+        (
+            "common_seed = \"yes\"",
+            "3:15: `common_seed`: invalid type: string \"yes\", expected a boolean",
+        ),
+        (
+            "metrics = [\"speed\"]",
+            "3:12: `metrics[0]`: unknown variant `speed`",
+        ),
+    ];
+    for (i, (line, expected)) in cases.iter().enumerate() {
+        let file = sweep_file(
+            tmp.path(),
+            &format!("type{i}"),
+            &format!("design = \"grid\"\n{line}\n{grid}"),
+        );
+        let stderr = refused(&file);
+        let want = format!("{}:{expected}", file.display());
+        assert!(stderr.contains(&want), "want {want:?} in\n{stderr}");
+    }
+    // A key of a `[[parameter]]` table is named with its index.
+    let file = sweep_file(
+        tmp.path(),
+        "param-type",
+        "design = \"lhs\"\nsamples = 4\n\n[[parameter]]\npath = \"months\"\nmin = 12\nmax = \"24\"\n",
+    );
+    let stderr = refused(&file);
+    let want = format!(
+        "{}:8:7: `parameter[0].max`: invalid type: string",
+        file.display()
+    );
+    assert!(stderr.contains(&want), "want {want:?} in\n{stderr}");
+}
+
+#[test]
+fn an_out_of_range_bound_is_reported_at_its_line_in_the_sweep_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = sweep_file(
+        tmp.path(),
+        "probability",
+        "design = \"lhs\"\nsamples = 4\n\n[[parameter]]\npath = \"agencies.health.commitment_strategic\"\nmin = 0.1\nmax = 1.5\n",
+    );
+    let stderr = refused(&file);
+    let want = format!(
+        "{} has 1 problem(s):\n  `parameter[0].max` (line 8): `agencies.health.commitment_strategic` = 1.5 makes the scenario invalid: must be a probability or share between 0 and 1, got 1.5",
+        file.display()
+    );
+    assert!(stderr.contains(&want), "want {want:?} in\n{stderr}");
+    // The base scenario holds a valid value; its file and line are not the problem's.
+    assert!(!stderr.contains("reference.toml"), "{stderr}");
+}
+
+#[test]
+fn an_integer_is_given_whole_numbers_it_can_hold_as_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = sweep_file(
+        tmp.path(),
+        "months",
+        "design = \"grid\"\n\n[[parameter]]\npath = \"months\"\nvalues = [\n  1e30,\n  -1,\n  12.5,\n  24,\n]\n",
+    );
+    let stderr = refused(&file);
+    assert!(
+        stderr.starts_with(&format!("error: {} has 3 problem(s):", file.display())),
+        "{stderr}"
+    );
+    for want in [
+        "`parameter[0].values[0]` (line 7): `months` is an integer in the scenario and takes a whole number from 0 to 4294967295, found `1e30`",
+        "`parameter[0].values[1]` (line 8): `months` is an integer in the scenario and takes a whole number from 0 to 4294967295, found `-1`",
+        "`parameter[0].values[2]` (line 9): `months` is an integer in the scenario and takes a whole number, found `12.5`",
+    ] {
+        assert!(stderr.contains(want), "want {want:?} in\n{stderr}");
+    }
+    assert!(!stderr.contains("9223372036854775807"), "{stderr}");
+    assert!(!stderr.contains("reference.toml"), "{stderr}");
+}
+
+#[test]
+fn one_value_under_two_spellings_is_swept_twice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = sweep_file(
+        tmp.path(),
+        "twice",
+        "design = \"grid\"\n\n[[parameter]]\npath = \"params.funding.stage_requirement[2]\"\nvalues = [0.5]\n\n[[parameter]]\npath = \"params.funding.stage_requirement[02]\"\nvalues = [0.6]\n",
+    );
+    let stderr = refused(&file);
+    let want = format!(
+        "{} has 1 problem(s):\n  `parameter[1].path` (line 9): `params.funding.stage_requirement[02]` is swept twice: `parameter[0].path` (line 5) already names it, as `params.funding.stage_requirement[2]`",
+        file.display()
+    );
+    assert!(stderr.contains(&want), "want {want:?} in\n{stderr}");
+}
+
 #[test]
 fn a_rollouts_override_of_zero_is_refused_not_clamped() {
     let tmp = tempfile::tempdir().unwrap();

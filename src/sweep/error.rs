@@ -18,13 +18,16 @@ pub enum SweepError {
         #[source]
         source: std::io::Error,
     },
-    /// The sweep file is not valid TOML or does not fit the schema.
-    #[error("{}{}: {message}", file.display(), line.map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default())]
+    /// The sweep file is not valid TOML or does not fit the schema: `file:line:col: `key`: what`.
+    #[error("{}{}: {}{message}", file.display(), line.map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default(), if key.is_empty() { String::new() } else { format!("`{key}`: ") })]
     Syntax {
         /// The sweep file, as given (for a merge, as recorded in the shards' manifests).
         file: PathBuf,
         /// 1-based line and column of the offending text, when the TOML parser reports where.
         line: Option<(usize, usize)>,
+        /// Key path of the field the offending text belongs to (`rollouts`, `metrics[0]`,
+        /// `parameter[1].min`); empty when there is none (broken TOML, a missing top-level key).
+        key: String,
         /// The parser's message, on one line.
         message: String,
     },

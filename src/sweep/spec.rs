@@ -21,11 +21,12 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use toml_edit::{Item, TableLike, Value};
 
 use super::error::SweepError;
-use super::plan;
-use crate::scenario::Scenario;
+use super::plan::{self, ParamValue};
 use crate::scenario::locate::{Seg, format_path, line_col, parse_path};
+use crate::scenario::{Scenario, ScenarioError};
 
 /// How points are chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -230,6 +231,10 @@ impl Spec {
         let raw: RawSpec = toml::from_str(text).map_err(|e| SweepError::Syntax {
             file: file.to_path_buf(),
             line: e.span().map(|s| line_col(text, s.start)),
+            key: e
+                .span()
+                .map(|s| format_path(&field_at(text, s)))
+                .unwrap_or_default(),
             message: e.message().trim().replace('\n', " "),
         })?;
         let mut problems = Vec::new();
@@ -322,8 +327,24 @@ impl Spec {
                 ));
                 continue;
             };
-            if raw.parameter[..i].iter().any(|q| q.path == p.path) {
-                problems.push(format!("{}: `{}` is swept twice", at("path"), p.path));
+            // Compared parsed, so that `x[2]` and `x[02]` are one value.
+            if let Some(j) = raw.parameter[..i]
+                .iter()
+                .position(|q| parse_path(&q.path).as_ref() == Some(&segs))
+            {
+                let line = param_line(text, j, "path")
+                    .map(|(l, _)| format!(" (line {l})"))
+                    .unwrap_or_default();
+                let spelled = if raw.parameter[j].path == p.path {
+                    String::new()
+                } else {
+                    format!(", as `{}`", raw.parameter[j].path)
+                };
+                problems.push(format!(
+                    "{}: `{}` is swept twice: `parameter[{j}].path`{line} already names it{spelled}",
+                    at("path"),
+                    p.path
+                ));
             }
             let range = match (&p.values, p.min, p.max) {
                 (Some(values), None, None) if grid => {
@@ -437,12 +458,104 @@ fn key_line(text: &str, key: &str) -> Option<(usize, usize)> {
     key.span().map(|s| line_col(text, s.start))
 }
 
+/// `parameter[i]` of a parsed sweep file, written as `[[parameter]]` or as an inline table.
+fn param_table(doc: &toml_edit::Document<String>, i: usize) -> Option<&dyn TableLike> {
+    match doc.get("parameter")? {
+        Item::ArrayOfTables(a) => a.get(i).map(|t| t as &dyn TableLike),
+        Item::Value(Value::Array(a)) => a.get(i)?.as_inline_table().map(|t| t as &dyn TableLike),
+        _ => None,
+    }
+}
+
 /// 1-based line and column of `parameter[i].field` in the sweep file text.
 fn param_line(text: &str, i: usize, field: &str) -> Option<(usize, usize)> {
     let doc = toml_edit::Document::parse(text.to_string()).ok()?;
-    let table = doc.get("parameter")?.as_array_of_tables()?.get(i)?;
-    let (key, _) = table.get_key_value(field)?;
+    let (key, _) = param_table(&doc, i)?.get_key_value(field)?;
     key.span().map(|s| line_col(text, s.start))
+}
+
+/// Where `parameter[i].field` (or, with `element`, its element `[j]`) is in the sweep file
+/// text, and its value as written: the 1-based line of its key (of the element itself when
+/// `element` is given) and the value's source text.
+fn param_written(
+    text: &str,
+    i: usize,
+    field: &str,
+    element: Option<usize>,
+) -> Option<(usize, String)> {
+    let doc = toml_edit::Document::parse(text.to_string()).ok()?;
+    let (key, item) = param_table(&doc, i)?.get_key_value(field)?;
+    let value = item.as_value()?;
+    let (at, value) = match element {
+        Some(j) => {
+            let v = value.as_array()?.get(j)?;
+            (v.span()?.start, v)
+        }
+        None => (key.span()?.start, value),
+    };
+    let written = text.get(value.span()?)?.trim().to_string();
+    Some((line_col(text, at).0, written))
+}
+
+/// The key path of the field that the text at `span` belongs to: the deepest key, value or
+/// table header containing its start, e.g. `rollouts`, `metrics[0]` or `parameter[1].min`.
+/// Empty for the empty span at the start of the file that the parser gives for a missing
+/// top-level key, and for text that is not TOML.
+fn field_at(text: &str, span: std::ops::Range<usize>) -> Vec<Seg> {
+    if span.is_empty() && span.start == 0 {
+        return Vec::new();
+    }
+    let Ok(doc) = toml_edit::Document::parse(text.to_string()) else {
+        return Vec::new();
+    };
+    let mut path = Vec::new();
+    field_in_table(doc.as_table(), span.start, &mut path);
+    path
+}
+
+fn within(span: Option<std::ops::Range<usize>>, offset: usize) -> bool {
+    span.is_some_and(|s| s.start <= offset && offset < s.end.max(s.start + 1))
+}
+
+fn field_in_table(table: &dyn TableLike, offset: usize, path: &mut Vec<Seg>) -> bool {
+    for (key, item) in table.iter() {
+        path.push(Seg::Key(key.to_string()));
+        let inner = match item {
+            Item::Value(v) => field_in_value(v, offset, path),
+            Item::Table(t) => field_in_table(t, offset, path) || within(t.span(), offset),
+            Item::ArrayOfTables(a) => a.iter().enumerate().any(|(i, t)| {
+                path.push(Seg::Index(i));
+                let hit = field_in_table(t, offset, path) || within(t.span(), offset);
+                if !hit {
+                    path.pop();
+                }
+                hit
+            }),
+            Item::None => false,
+        };
+        if inner || within(table.key(key).and_then(|k| k.span()), offset) {
+            return true;
+        }
+        path.pop();
+    }
+    false
+}
+
+fn field_in_value(value: &Value, offset: usize, path: &mut Vec<Seg>) -> bool {
+    match value {
+        Value::InlineTable(t) => field_in_table(t, offset, path) || within(value.span(), offset),
+        Value::Array(a) => {
+            for (i, v) in a.iter().enumerate() {
+                path.push(Seg::Index(i));
+                if field_in_value(v, offset, path) {
+                    return true;
+                }
+                path.pop();
+            }
+            within(value.span(), offset)
+        }
+        _ => within(value.span(), offset),
+    }
 }
 
 /// The type of the scenario value a parameter sets: swept values are converted to it.
@@ -541,24 +654,51 @@ impl Sweep {
     }
 
     /// Loads the scenario with each parameter alone at each of its grid values, or at its `min`
-    /// and `max`, so that an out-of-range bound is reported before any compute.
+    /// and `max`, so that a value the scenario refuses is reported before any compute, at its
+    /// line in the sweep file. A value for an integer must be a whole number the integer can
+    /// hold: it is refused as written, never rounded or saturated into range.
     fn check_extremes(&self) -> Result<(), SweepError> {
         let mut problems = Vec::new();
         for (i, p) in self.spec.parameters.iter().enumerate() {
-            let values = match &p.range {
-                Range::Values(v) => v.clone(),
-                Range::Interval { min, max } => vec![*min, *max],
+            let kind = self.kinds[i];
+            let tries: Vec<(&str, Option<usize>, f64)> = match &p.range {
+                Range::Values(v) => v
+                    .iter()
+                    .enumerate()
+                    .map(|(j, x)| ("values", Some(j), *x))
+                    .collect(),
+                Range::Interval { min, max } => vec![("min", None, *min), ("max", None, *max)],
             };
-            for v in values {
-                let value = plan::convert(v, self.kinds[i]);
-                let overlay = plan::overlay(&self.base_table, &[(&p.segs, value)]);
-                if let Err(e) = Scenario::from_file_with(&self.scenario_path, Some(&overlay)) {
+            for (field, element, v) in tries {
+                let (line, written) = match param_written(&self.text, i, field, element) {
+                    Some((l, w)) => (format!(" (line {l})"), w),
+                    None => (String::new(), v.to_string()),
+                };
+                let at = format!(
+                    "`parameter[{i}].{field}{}`{line}",
+                    element.map(|j| format!("[{j}]")).unwrap_or_default()
+                );
+                if kind == ValueKind::Integer && v.fract() != 0.0 {
                     problems.push(format!(
-                        "`{}` = {value} makes the scenario invalid: {}",
-                        p.path,
-                        e.to_string().replace('\n', "\n    ")
+                        "{at}: `{}` is an integer in the scenario and takes a whole number, found `{written}`",
+                        p.path
                     ));
+                    continue;
                 }
+                // Saturates a whole number beyond i64; the scenario's refusal then tells the range.
+                let value = plan::convert(v, kind);
+                let overlay = plan::overlay(&self.base_table, &[(&p.segs, value)]);
+                let loaded = Scenario::from_file_with(&self.scenario_path, Some(&overlay));
+                let beyond_i64 =
+                    kind == ValueKind::Integer && !(-I64_BOUND..I64_BOUND).contains(&v);
+                let why = match loaded {
+                    Err(e) => refusal(p, &written, value, beyond_i64, &e),
+                    Ok(_) if beyond_i64 => {
+                        integer_range(p, &written, i64::MIN.into(), i64::MAX.into())
+                    }
+                    Ok(_) => continue,
+                };
+                problems.push(format!("{at}: {why}"));
             }
         }
         if problems.is_empty() {
@@ -579,6 +719,87 @@ impl Sweep {
             .map(|p| p.path.clone())
             .collect()
     }
+}
+
+/// 2^63: whole numbers in `-I64_BOUND..I64_BOUND` are exactly those a TOML integer holds.
+const I64_BOUND: f64 = 9_223_372_036_854_775_808.0;
+
+/// What the scenario said about parameter `p` set alone to `value` (written `written` in the
+/// sweep file), without the scenario file's location: the value comes from the sweep file.
+fn refusal(
+    p: &ParamSpec,
+    written: &str,
+    value: ParamValue,
+    beyond_i64: bool,
+    err: &ScenarioError,
+) -> String {
+    let path = format_path(&p.segs);
+    match err {
+        // The merged scenario does not deserialise: for an integer, the value is out of the
+        // range of its type ("invalid value: integer `-1`, expected u32").
+        ScenarioError::Syntax(located) => {
+            if let ParamValue::Integer(_) = value
+                && let Some((lo, hi)) = integer_type_range(&located.message)
+            {
+                return integer_range(p, written, lo, hi);
+            }
+            format!(
+                "`{}` = {written} does not fit the scenario: {}",
+                p.path, located.message
+            )
+        }
+        _ if beyond_i64 => integer_range(p, written, i64::MIN.into(), i64::MAX.into()),
+        ScenarioError::Invalid(items) => {
+            let why: Vec<String> = items
+                .iter()
+                .map(|item| {
+                    if item.key == path {
+                        let message = item
+                            .message
+                            .strip_suffix(" (the value is a default or comes from the model)")
+                            .unwrap_or(&item.message);
+                        message.to_string()
+                    } else {
+                        format!("`{}`: {}", item.key, item.message)
+                    }
+                })
+                .collect();
+            format!(
+                "`{}` = {written} makes the scenario invalid: {}",
+                p.path,
+                why.join("; ")
+            )
+        }
+        other => format!(
+            "`{}` = {written} makes the scenario invalid: {}",
+            p.path,
+            other.to_string().replace('\n', " ")
+        ),
+    }
+}
+
+/// The message for a whole number outside `lo..=hi`, the range of the integer at `p`.
+fn integer_range(p: &ParamSpec, written: &str, lo: i128, hi: i128) -> String {
+    format!(
+        "`{}` is an integer in the scenario and takes a whole number from {lo} to {hi}, found `{written}`",
+        p.path
+    )
+}
+
+/// The range of the integer type a serde message ends with (`…, expected u32`).
+fn integer_type_range(message: &str) -> Option<(i128, i128)> {
+    let ty = message.trim().rsplit_once("expected ")?.1;
+    Some(match ty {
+        "u8" => (0, u8::MAX.into()),
+        "u16" => (0, u16::MAX.into()),
+        "u32" => (0, u32::MAX.into()),
+        "u64" | "usize" => (0, u64::MAX.into()),
+        "i8" => (i8::MIN.into(), i8::MAX.into()),
+        "i16" => (i16::MIN.into(), i16::MAX.into()),
+        "i32" => (i32::MIN.into(), i32::MAX.into()),
+        "i64" | "isize" => (i64::MIN.into(), i64::MAX.into()),
+        _ => return None,
+    })
 }
 
 /// The type of the value at `segs` in `table`, or why it cannot be swept, naming the nearest
@@ -776,6 +997,72 @@ mod tests {
             err.contains("`samples`: design `lhs` needs `samples` ≥ 1"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn schema_errors_name_the_field() {
+        let base = "scenario = \"x.toml\"\ndesign = \"lhs\"\nsamples = 4\n";
+        // A wrong type in the second `[[parameter]]`.
+        let text = format!(
+            "{base}[[parameter]]\npath = \"a\"\nmin = 0\nmax = 1\n[[parameter]]\npath = \"b\"\nmin = false\nmax = 1\n"
+        );
+        assert_eq!(
+            problems(&text),
+            "s.toml:10:7: `parameter[1].min`: invalid type: boolean `false`, expected f64"
+        );
+        // A missing key of a parameter names the parameter, written as a table or inline.
+        let text = format!(
+            "{base}[[parameter]]\npath = \"a\"\nmin = 0\nmax = 1\n[[parameter]]\nmin = 0\n"
+        );
+        assert_eq!(
+            problems(&text),
+            "s.toml:8:1: `parameter[1]`: missing field `path`"
+        );
+        let text = format!("{base}parameter = [{{path = \"a\", min = 0, max = 1}}, {{min = 0}}]\n");
+        assert!(
+            problems(&text).contains(": `parameter[1]`: missing field `path`"),
+            "{}",
+            problems(&text)
+        );
+        // A missing top-level key has no field beyond the one the message names.
+        assert_eq!(
+            problems("scenario = \"x.toml\"\n"),
+            "s.toml:1:1: missing field `design`"
+        );
+        // An unknown key is named.
+        assert!(
+            problems(&format!("{base}sample = 3\n"))
+                .starts_with("s.toml:4:1: `sample`: unknown field")
+        );
+    }
+
+    #[test]
+    fn a_path_swept_twice_is_found_under_any_index_spelling() {
+        let text = "scenario = \"x.toml\"\ndesign = \"grid\"\n[[parameter]]\npath = \"a.b[1]\"\nvalues = [1]\n[[parameter]]\npath = \"a.b[001]\"\nvalues = [2]\n[[parameter]]\npath = \"a.b[1]\"\nvalues = [3]\n";
+        let err = problems(text);
+        assert!(err.starts_with("s.toml has 2 problem(s):"), "{err}");
+        assert!(
+            err.contains("`parameter[1].path` (line 7): `a.b[001]` is swept twice: `parameter[0].path` (line 4) already names it, as `a.b[1]`"),
+            "{err}"
+        );
+        // Spelled alike, the first is not repeated.
+        assert!(
+            err.ends_with("\n  `parameter[2].path` (line 10): `a.b[1]` is swept twice: `parameter[0].path` (line 4) already names it"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn integer_type_ranges_come_from_the_serde_message() {
+        assert_eq!(
+            integer_type_range("invalid value: integer `-1`, expected u32"),
+            Some((0, u32::MAX.into()))
+        );
+        assert_eq!(
+            integer_type_range("invalid value: integer `5`, expected i8"),
+            Some((-128, 127))
+        );
+        assert_eq!(integer_type_range("expected a boolean"), None);
     }
 
     #[test]
