@@ -422,7 +422,9 @@ const RESERVED_SOURCES: [&str; 2] = ["grant", "joint"];
 fn output_name(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with('.')
-        && !name.chars().any(|c| c == '/' || c == '\\' || c.is_control())
+        && !name
+            .chars()
+            .any(|c| c == '/' || c == '\\' || c.is_control())
 }
 
 /// Names that are safe in key paths, CSV headers and file names.
