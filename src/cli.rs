@@ -10,7 +10,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::compare::{self, Comparison};
 use crate::engine::{self, Pairing, RunConfig};
-use crate::manifest::{self, CompareManifest, ComparedScenario, Manifest};
+use crate::manifest::{
+    self, CompareManifest, ComparedScenario, Manifest, Setting, StudiedScenario, StudyManifest,
+};
 use crate::model::{ModelKind, Setup};
 use crate::output::{OutputError, Staging};
 use crate::plot::PlotError;
@@ -617,10 +619,74 @@ fn study_config(o: &StudyOptions) -> StudyConfig {
     }
 }
 
+/// The scenario files of a study as given (`--scenarios`), or the default ones [`study_frame`]
+/// loads, in the frame's order.
+fn study_files(o: &StudyOptions) -> Vec<String> {
+    if o.scenarios.is_empty() {
+        ModelKind::ALL
+            .iter()
+            .map(|m| Path::new("scenarios").join(format!("{}.toml", m.key())))
+            .map(|f| f.display().to_string())
+            .collect()
+    } else {
+        o.scenarios
+            .iter()
+            .map(|f| f.display().to_string())
+            .collect()
+    }
+}
+
+/// `manifest.json` of a study or calibration: the command line, the settings, every `--set` as
+/// given and each scenario as `frame` holds it (after `--set`), timed from `started` and `clock`.
+fn study_manifest(
+    o: &StudyOptions,
+    frame: &Frame,
+    config: &StudyConfig,
+    search: Option<manifest::Search>,
+    started: SystemTime,
+    clock: Instant,
+) -> StudyManifest {
+    let files = study_files(o);
+    debug_assert_eq!(files.len(), frame.scenarios.len());
+    StudyManifest {
+        command: manifest::command_line(),
+        version: manifest::VERSION,
+        git_commit: manifest::GIT_COMMIT,
+        seed: config.seed,
+        replications: config.replications,
+        threads: config.threads,
+        design: frame.design.clone(),
+        set: o
+            .set
+            .iter()
+            .map(|(path, value)| Setting {
+                path: path.clone(),
+                value: *value,
+            })
+            .collect(),
+        search,
+        started: manifest::rfc3339(started),
+        finished: manifest::rfc3339(SystemTime::now()),
+        elapsed_seconds: clock.elapsed().as_secs_f64(),
+        scenarios: files
+            .into_iter()
+            .zip(&frame.scenarios)
+            .map(|(file, s)| StudiedScenario {
+                file,
+                model: s.model.key(),
+                scenario_sha256: manifest::scenario_sha256(s),
+                scenario: s.clone(),
+            })
+            .collect(),
+    }
+}
+
 fn run_study(args: &StudyArgs) -> Result<(), CliError> {
     let frame = study_frame(&args.study)?;
     let staging = args.output.begin(|| Path::new("output").join("study"))?;
     let config = study_config(&args.study);
+    let started = SystemTime::now();
+    let clock = Instant::now();
     let published = Published::nfer2002();
     let obs = Observation::default();
     let bar = progress_bar_for(config.replications as u64, "studies");
@@ -634,6 +700,8 @@ fn run_study(args: &StudyArgs) -> Result<(), CliError> {
         frame.design.initiatives() as f64,
         frame.design.interviews as f64,
     )?;
+    let manifest = study_manifest(&args.study, &frame, &config, None, started, clock);
+    staging.write("manifest.json", manifest::to_json(&manifest))?;
     let dir = staging.commit()?;
     emit(&format!(
         "{}  results: {}\n",
@@ -835,6 +903,8 @@ fn run_calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
         .output
         .begin(|| Path::new("output").join("calibration"))?;
     let config = study_config(&args.study);
+    let started = SystemTime::now();
+    let clock = Instant::now();
     let published = Published::nfer2002();
     let obs = Observation::default();
     let quiet = !std::io::stderr().is_terminal();
@@ -863,6 +933,12 @@ fn run_calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     json.push('\n');
     staging.write("calibration.json", json)?;
     staging.write("calibrated.toml", calibrate::overlay_toml(&result))?;
+    let search = manifest::Search {
+        budget: args.budget,
+        knobs: result.knobs.iter().map(|k| k.path).collect(),
+    };
+    let manifest = study_manifest(&args.study, &frame, &config, Some(search), started, clock);
+    staging.write("manifest.json", manifest::to_json(&manifest))?;
     let dir = staging.commit()?;
     emit(&format!(
         "{}  results: {}\n",

@@ -6,6 +6,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::scenario::Scenario;
+use crate::study::Design;
 
 /// The crate version (`CARGO_PKG_VERSION`), recorded in every manifest.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -92,6 +93,79 @@ pub struct CompareManifest {
     pub elapsed_seconds: f64,
     /// Every scenario in command-line order; the first is the baseline.
     pub scenarios: Vec<ComparedScenario>,
+}
+
+/// A `--set PATH=VALUE` of a study or calibration, as given on the command line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Setting {
+    /// Dotted path under `[params]`, with `[i]` for an array element.
+    pub path: String,
+    /// The value given: the parameter's default for this study.
+    pub value: f64,
+}
+
+/// One model's scenario of a study or calibration, as recorded in its manifest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StudiedScenario {
+    /// The scenario path as given with `--scenarios`, or the default `scenarios/<model>.toml`.
+    pub file: String,
+    /// Key of the scenario's model (`decision_making_group`, …): which slots it filled.
+    pub model: &'static str,
+    /// [`scenario_sha256`] of `scenario`: the hash `study.json` records for this model.
+    pub scenario_sha256: String,
+    /// The fully resolved scenario as the study used it: defaults, model and kind values filled
+    /// in, `extends` removed, every `--set` applied (unless the scenario set that parameter
+    /// itself); before the design's agency mix, which the study applies itself.
+    pub scenario: Scenario,
+}
+
+/// What `partnersim calibrate` searched, recorded in its manifest beside the study's settings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Search {
+    /// `--budget`: the most studies the search may run.
+    pub budget: u64,
+    /// Paths under `[params]` of the searched parameters, in search order; each evaluation sets
+    /// them over the recorded scenarios (a scenario that sets one itself keeps its value).
+    pub knobs: Vec<&'static str>,
+}
+
+/// Provenance of a study or calibration directory (`partnersim study`, `partnersim calibrate`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StudyManifest {
+    /// The command line, arguments joined by spaces (not shell-quoted).
+    pub command: String,
+    /// Crate version ([`VERSION`]).
+    pub version: &'static str,
+    /// Commit the binary was built from ([`GIT_COMMIT`]).
+    pub git_commit: &'static str,
+    /// Master seed: with the replication index it derives every random stream.
+    pub seed: u64,
+    /// Replications of the whole study (of each evaluation, for a calibration).
+    pub replications: u32,
+    /// Worker threads used (the number rayon chose when 0 was asked for); does not affect
+    /// results.
+    pub threads: usize,
+    /// The sampling design, with any `--age-min`, `--age-max` or `--scenario-agencies`.
+    pub design: Design,
+    /// Every `--set`, in command-line order (empty without one).
+    pub set: Vec<Setting>,
+    /// For a calibration, `budget` and `knobs`; absent for a study.
+    #[serde(flatten)]
+    pub search: Option<Search>,
+    /// When the study (or search) started, UTC, RFC 3339 with seconds ([`rfc3339`]).
+    pub started: String,
+    /// When the manifest was built, just before it was written, in the same format.
+    pub finished: String,
+    /// Wall-clock seconds from the start of the study (after loading the scenarios and checking
+    /// the output location) to just before the manifest was built.
+    pub elapsed_seconds: f64,
+    /// Each model's scenario, in the order given (the default order: the five models).
+    pub scenarios: Vec<StudiedScenario>,
+}
+
+/// The command line, arguments joined by spaces (not shell-quoted), as every manifest records it.
+pub fn command_line() -> String {
+    std::env::args().collect::<Vec<_>>().join(" ")
 }
 
 /// SHA-256 of the resolved scenario's TOML text: equal hashes mean equal inputs.

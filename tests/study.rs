@@ -11,6 +11,7 @@ use partnersim::study::sample::compose;
 use partnersim::study::vocab::Composition;
 use partnersim::study::{self, Design, Frame, Observation, Published, StudyConfig, Tables};
 use predicates::prelude::*;
+use sha2::{Digest, Sha256};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -572,4 +573,282 @@ fn changed_defaults_spare_parameters_a_scenario_sets_to_the_default() {
             assert_eq!(p.progress.stage_rate[3], 0.33, "{}", s.name);
         }
     }
+}
+
+/// The keys every study and calibration `manifest.json` has (docs/outputs.md).
+const STUDY_MANIFEST_KEYS: [&str; 12] = [
+    "command",
+    "version",
+    "git_commit",
+    "seed",
+    "replications",
+    "threads",
+    "design",
+    "set",
+    "started",
+    "finished",
+    "elapsed_seconds",
+    "scenarios",
+];
+
+/// Checks the keys and provenance of a study or calibration manifest, and each recorded
+/// scenario against the model scenarios; returns the recorded scenarios.
+fn check_study_manifest(
+    m: &serde_json::Value,
+    seed: u64,
+    replications: u32,
+) -> Vec<serde_json::Value> {
+    for key in STUDY_MANIFEST_KEYS {
+        assert!(m.get(key).is_some(), "manifest.json lacks {key}: {m}");
+    }
+    assert_eq!(m["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(m["git_commit"], partnersim::manifest::GIT_COMMIT);
+    assert_eq!(m["seed"], seed);
+    assert_eq!(m["replications"], replications);
+    assert!(m["threads"].as_u64().unwrap() >= 1);
+    assert_eq!(
+        m["design"],
+        serde_json::to_value(Design::default()).unwrap(),
+        "the default design"
+    );
+    for key in ["started", "finished"] {
+        let t = m[key].as_str().unwrap();
+        assert!(t.len() == 20 && t.ends_with('Z'), "{key}: {t}");
+    }
+    assert!(m["elapsed_seconds"].as_f64().unwrap() >= 0.0);
+    let scenarios = m["scenarios"].as_array().unwrap().clone();
+    assert_eq!(scenarios.len(), ModelKind::ALL.len());
+    for (s, model) in scenarios.iter().zip(ModelKind::ALL) {
+        assert_eq!(s["file"], format!("scenarios/{}.toml", model.key()));
+        assert_eq!(s["model"], model.key());
+        assert_eq!(s["scenario"]["model"], model.key());
+        assert_eq!(s["scenario_sha256"].as_str().unwrap().len(), 64);
+    }
+    scenarios
+}
+
+/// A JSON file read as TOML 1.1 (inline tables may span lines): `:` outside strings becomes `=`,
+/// so that every number keeps its exact text. (serde_json, built without its `float_roundtrip`
+/// feature, may read a float one unit in the last place off, and the scenario would then hash
+/// differently.)
+fn json_as_toml(path: &Path) -> toml::Value {
+    let json = std::fs::read_to_string(path).unwrap();
+    let mut text = String::from("json = ");
+    let (mut in_string, mut escaped) = (false, false);
+    for c in json.chars() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else if c == '"' {
+            in_string = true;
+        } else if c == ':' {
+            text.push_str(" =");
+            continue;
+        }
+        text.push(c);
+    }
+    let mut table: toml::Table = toml::from_str(&text).expect("JSON reads as TOML 1.1");
+    table.remove("json").unwrap()
+}
+
+/// Writes scenario `i` of a manifest back to a TOML file, loads it and checks it hashes as
+/// recorded.
+fn write_back(manifest: &Path, i: usize, path: &Path) -> Scenario {
+    let recorded = &json_as_toml(manifest)["scenarios"][i];
+    let text = toml::to_string_pretty(&recorded["scenario"]).expect("a scenario is TOML");
+    std::fs::write(path, text).unwrap();
+    let s = Scenario::from_file(path)
+        .unwrap_or_else(|e| panic!("{}: the recorded scenario loads: {e}", path.display()));
+    assert_eq!(
+        partnersim::manifest::scenario_sha256(&s),
+        recorded["scenario_sha256"].as_str().unwrap(),
+        "{}: written back, the scenario hashes as recorded",
+        path.display()
+    );
+    s
+}
+
+/// `study` writes `manifest.json` beside `study.json`: the command, every `--set` in order and
+/// each scenario fully resolved as the study used it, enough to re-run it; `study.json` is
+/// what the library's report of the same study is, so the manifest changed none of it.
+#[test]
+fn study_cli_writes_a_manifest_that_repeats_the_study() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |dir: &str, extra: &[&str]| -> PathBuf {
+        let out = tmp.path().join(dir);
+        partnersim()
+            .args([
+                "study",
+                "--replications",
+                "2",
+                "--seed",
+                "3",
+                "--threads",
+                "1",
+            ])
+            .args(extra)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        out
+    };
+    let set = [
+        "--set",
+        "challenges.issue_gain=1.5",
+        "--set",
+        "progress.review_rate = 0.2",
+    ];
+    let with_set = run("set", &set);
+    let m = read_json(&with_set.join("manifest.json"));
+    let scenarios = check_study_manifest(&m, 3, 2);
+    assert!(
+        m["command"]
+            .as_str()
+            .unwrap()
+            .contains("--set challenges.issue_gain=1.5 --set progress.review_rate = 0.2"),
+        "{}",
+        m["command"]
+    );
+    assert_eq!(
+        m["set"],
+        serde_json::json!([
+            { "path": "challenges.issue_gain", "value": 1.5 },
+            { "path": "progress.review_rate", "value": 0.2 },
+        ])
+    );
+    assert!(m.get("budget").is_none() && m.get("knobs").is_none());
+    // The scenarios as the study used them: after --set, hashed as study.json hashes them.
+    let study_json = read_json(&with_set.join("study.json"));
+    for (i, s) in scenarios.iter().enumerate() {
+        assert_eq!(s["scenario"]["params"]["challenges"]["issue_gain"], 1.5);
+        assert_eq!(s["scenario"]["params"]["progress"]["review_rate"], 0.2);
+        assert_eq!(
+            s["scenario_sha256"],
+            study_json["study"]["scenarios"][i]["scenario_sha256"]
+        );
+    }
+
+    // Written back to TOML, each recorded scenario loads to its recorded hash, `partnersim
+    // check` prints exactly that text, and a study of them without --set repeats the study.
+    let mut files = Vec::new();
+    for (i, model) in ModelKind::ALL.iter().enumerate() {
+        let path = tmp.path().join(format!("{}.toml", model.key()));
+        write_back(&with_set.join("manifest.json"), i, &path);
+        files.push(path);
+    }
+    let checked = partnersim()
+        .arg("check")
+        .arg(&files[0])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let digest: String = Sha256::digest(&checked)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(digest, scenarios[0]["scenario_sha256"].as_str().unwrap());
+    let mut again = vec!["--scenarios".to_string()];
+    again.extend(files.iter().map(|f| f.display().to_string()));
+    let again: Vec<&str> = again.iter().map(String::as_str).collect();
+    let rerun = run("rerun", &again);
+    assert_eq!(
+        std::fs::read(rerun.join("study.json")).unwrap(),
+        std::fs::read(with_set.join("study.json")).unwrap(),
+        "the recorded scenarios repeat the study"
+    );
+    let m_again = read_json(&rerun.join("manifest.json"));
+    assert_eq!(m_again["set"], serde_json::json!([]));
+    for (i, f) in files.iter().enumerate() {
+        let s = &m_again["scenarios"][i];
+        assert_eq!(s["file"], f.display().to_string(), "the file as given");
+        assert_eq!(s["scenario_sha256"], scenarios[i]["scenario_sha256"]);
+    }
+
+    // Without --set: nothing recorded, other scenarios, other results; study.json is exactly
+    // the library's report of the same study (the manifest adds nothing to it).
+    let plain = run("plain", &[]);
+    let m = read_json(&plain.join("manifest.json"));
+    check_study_manifest(&m, 3, 2);
+    assert_eq!(m["set"], serde_json::json!([]));
+    assert_ne!(
+        m["scenarios"][0]["scenario_sha256"],
+        scenarios[0]["scenario_sha256"]
+    );
+    let plain_json = std::fs::read_to_string(plain.join("study.json")).unwrap();
+    assert_ne!(
+        plain_json,
+        std::fs::read_to_string(with_set.join("study.json")).unwrap()
+    );
+    let (_, _, library) = study_with(Design::default(), 2, 3, 1);
+    assert_eq!(plain_json, library);
+    assert!(!plain_json.contains("git_commit") && !plain_json.contains("\"command\""));
+}
+
+/// `calibrate` writes `manifest.json` beside `calibration.json`: the study's settings, the
+/// budget, the searched parameters and each scenario as the search started from it.
+#[test]
+fn calibrate_cli_writes_a_manifest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cal");
+    partnersim()
+        .args([
+            "calibrate",
+            "--budget",
+            "2",
+            "--replications",
+            "2",
+            "--seed",
+            "4",
+            "--set",
+            "progress.review_rate=0.2",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["calibrated.toml", "calibration.json", "manifest.json"]
+    );
+    let m = read_json(&out.join("manifest.json"));
+    let scenarios = check_study_manifest(&m, 4, 2);
+    assert!(
+        m["command"]
+            .as_str()
+            .unwrap()
+            .contains("calibrate --budget 2")
+    );
+    assert_eq!(m["budget"], 2);
+    let knobs: Vec<&str> = study::calibrate::KNOBS.iter().map(|k| k.path).collect();
+    assert_eq!(m["knobs"], serde_json::json!(knobs));
+    assert_eq!(
+        m["set"],
+        serde_json::json!([{ "path": "progress.review_rate", "value": 0.2 }])
+    );
+    for (i, (s, model)) in scenarios.iter().zip(ModelKind::ALL).enumerate() {
+        assert_eq!(s["scenario"]["params"]["progress"]["review_rate"], 0.2);
+        let file = tmp.path().join(format!("{}.toml", model.key()));
+        let back = write_back(&out.join("manifest.json"), i, &file);
+        assert_eq!(back.params.progress.review_rate, 0.2);
+    }
+    // The keys come in the documented order: the search between the settings and the timing.
+    let text = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    let at = |k: &str| {
+        text.find(&format!("\n  \"{k}\": "))
+            .unwrap_or_else(|| panic!("{k}"))
+    };
+    assert!(at("set") < at("budget") && at("budget") < at("knobs") && at("knobs") < at("started"));
 }

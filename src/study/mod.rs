@@ -287,7 +287,10 @@ pub struct ScenarioInfo {
     pub scenario_sha256: String,
 }
 
-/// The settings a study ran with: everything needed to repeat it.
+/// The settings a study ran with, and each scenario's hash to check a rerun against. It does not
+/// hold everything needed to repeat the study: the command line, the git commit, the `--set`
+/// values and the resolved scenarios are in the `manifest.json` that `partnersim study` writes
+/// beside `study.json` ([`crate::manifest::StudyManifest`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StudyInfo {
     /// The report the published figures come from, as in the figures file.
@@ -297,7 +300,8 @@ pub struct StudyInfo {
     /// Replications run: each figure's band is the nearest-rank 5th to 95th percentile over
     /// this many studies.
     pub replications: u32,
-    /// Master seed; with the version, design and scenarios it reproduces the study exactly.
+    /// Master seed; with the version, design and scenarios (as run, identified by their
+    /// hashes) it reproduces the study exactly.
     pub seed: u64,
     /// The sampling design, with any `--age-min`, `--age-max` or `--scenario-agencies`.
     pub design: Design,
@@ -316,7 +320,7 @@ pub struct StudyInfo {
 /// `study.json`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report<'a> {
-    /// The settings: everything needed to repeat the study.
+    /// The settings the study ran with (the rest of its provenance is in `manifest.json`).
     pub study: StudyInfo,
     /// Figures inside their band: the numbers of the printed verdict.
     pub verdict: &'a Verdict,
