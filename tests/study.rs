@@ -627,40 +627,16 @@ fn check_study_manifest(
     scenarios
 }
 
-/// A JSON file read as TOML 1.1 (inline tables may span lines): `:` outside strings becomes `=`,
-/// so that every number keeps its exact text. (serde_json, built without its `float_roundtrip`
-/// feature, may read a float one unit in the last place off, and the scenario would then hash
-/// differently.)
-fn json_as_toml(path: &Path) -> toml::Value {
-    let json = std::fs::read_to_string(path).unwrap();
-    let mut text = String::from("json = ");
-    let (mut in_string, mut escaped) = (false, false);
-    for c in json.chars() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_string = false;
-            }
-        } else if c == '"' {
-            in_string = true;
-        } else if c == ':' {
-            text.push_str(" =");
-            continue;
-        }
-        text.push(c);
-    }
-    let mut table: toml::Table = toml::from_str(&text).expect("JSON reads as TOML 1.1");
-    table.remove("json").unwrap()
-}
-
 /// Writes scenario `i` of a manifest back to a TOML file, loads it and checks it hashes as
 /// recorded.
 fn write_back(manifest: &Path, i: usize, path: &Path) -> Scenario {
-    let recorded = &json_as_toml(manifest)["scenarios"][i];
-    let text = toml::to_string_pretty(&recorded["scenario"]).expect("a scenario is TOML");
+    // Exact float reading (serde_json's `float_roundtrip`, which the crate enables) matters here:
+    // a float read one unit in the last place off would hash differently.
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(manifest).unwrap()).unwrap();
+    let recorded = &json["scenarios"][i];
+    let scenario = toml::Value::try_from(&recorded["scenario"]).expect("a scenario is TOML");
+    let text = toml::to_string_pretty(&scenario).expect("a scenario is TOML");
     std::fs::write(path, text).unwrap();
     let s = Scenario::from_file(path)
         .unwrap_or_else(|e| panic!("{}: the recorded scenario loads: {e}", path.display()));
