@@ -436,7 +436,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Calibrate(args) => run_calibrate(&args),
         Command::Sweep(args) => run_sweep(&args),
         Command::Merge(args) => {
-            let merged = sweep::merge(&args.dirs, &args.out, &command_line())?;
+            let merged = sweep::merge(&args.dirs, &args.out, &manifest::command_line())?;
             emit(&format!(
                 "merged {} points from {} shards\n  results: {}\n",
                 merged.points,
@@ -446,10 +446,6 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
     }
-}
-
-fn command_line() -> String {
-    std::env::args().collect::<Vec<_>>().join(" ")
 }
 
 fn run_sweep(args: &SweepArgs) -> Result<(), CliError> {
@@ -485,7 +481,7 @@ fn run_sweep(args: &SweepArgs) -> Result<(), CliError> {
         shard,
         resume: args.resume,
         threads: args.threads.count(),
-        command: command_line(),
+        command: manifest::command_line(),
     };
     let mut report = SweepProgress::new(shard.len(total));
     let finished = sweep::run(&loaded, &opts, &mut |p| report.update(p))?;
@@ -583,15 +579,7 @@ impl SweepProgress {
 /// The study's frame from the command line: the scenarios (default: the five shipped model
 /// scenarios) and the design with any overrides, checked before any compute.
 pub fn study_frame(o: &StudyOptions) -> Result<Frame, CliError> {
-    let files: Vec<PathBuf> = if o.scenarios.is_empty() {
-        ModelKind::ALL
-            .iter()
-            .map(|m| Path::new("scenarios").join(format!("{}.toml", m.key())))
-            .collect()
-    } else {
-        o.scenarios.clone()
-    };
-    let scenarios = files
+    let scenarios = study_files(o)
         .iter()
         .map(|f| Scenario::from_file(f))
         .collect::<Result<Vec<_>, _>>()?;
@@ -621,18 +609,14 @@ fn study_config(o: &StudyOptions) -> StudyConfig {
 
 /// The scenario files of a study as given (`--scenarios`), or the default ones [`study_frame`]
 /// loads, in the frame's order.
-fn study_files(o: &StudyOptions) -> Vec<String> {
+fn study_files(o: &StudyOptions) -> Vec<PathBuf> {
     if o.scenarios.is_empty() {
         ModelKind::ALL
             .iter()
             .map(|m| Path::new("scenarios").join(format!("{}.toml", m.key())))
-            .map(|f| f.display().to_string())
             .collect()
     } else {
-        o.scenarios
-            .iter()
-            .map(|f| f.display().to_string())
-            .collect()
+        o.scenarios.clone()
     }
 }
 
@@ -672,7 +656,7 @@ fn study_manifest(
             .into_iter()
             .zip(&frame.scenarios)
             .map(|(file, s)| StudiedScenario {
-                file,
+                file: file.display().to_string(),
                 model: s.model.key(),
                 scenario_sha256: manifest::scenario_sha256(s),
                 scenario: s.clone(),
