@@ -724,7 +724,7 @@ fn run_scenario(args: &RunArgs) -> Result<(), CliError> {
     staging.write("stages.csv", export::csv::stages(&summary))?;
     staging.write("established.csv", export::csv::established(&summary))?;
     plot::write_all(staging.dir(), &summary)?;
-    let command = std::env::args().collect::<Vec<_>>().join(" ");
+    let command = manifest::command_line();
     let provenance = Provenance {
         version: manifest::VERSION,
         git_commit: manifest::GIT_COMMIT,
@@ -735,7 +735,7 @@ fn run_scenario(args: &RunArgs) -> Result<(), CliError> {
         report::run_report(&scenario, &summary, &provenance)?,
     )?;
     let manifest = Manifest {
-        command: std::env::args().collect::<Vec<_>>().join(" "),
+        command: manifest::command_line(),
         version: manifest::VERSION,
         git_commit: manifest::GIT_COMMIT,
         seed: args.seed,
@@ -794,7 +794,7 @@ fn compare_scenarios(args: &CompareArgs) -> Result<(), CliError> {
         },
     )?;
     let manifest = CompareManifest {
-        command: std::env::args().collect::<Vec<_>>().join(" "),
+        command: manifest::command_line(),
         version: manifest::VERSION,
         git_commit: manifest::GIT_COMMIT,
         pairing: pairing.key(),
