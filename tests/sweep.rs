@@ -256,6 +256,30 @@ fn an_out_of_range_bound_is_reported_at_its_line_in_the_sweep_file() {
     assert!(!stderr.contains("reference.toml"), "{stderr}");
 }
 
+/// Each value passes alone but two together break a rule: the point is named with its values,
+/// and the swept key with the sweep file, not with the base scenario's line (which holds the
+/// value the sweep replaced).
+#[test]
+fn an_invalid_combination_names_the_point_and_the_sweep_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = sweep_file(
+        tmp.path(),
+        "combination",
+        "design = \"grid\"\n\n[[parameter]]\npath = \"funding.grant.renewal_probability\"\nvalues = [0.3, 0.6]\n\n[[parameter]]\npath = \"funding.grant.mainstream_probability\"\nvalues = [0.3, 0.6]\n",
+    );
+    let stderr = refused(&file);
+    assert!(
+        stderr.contains("sweep point 3 (funding.grant.renewal_probability = 0.6, funding.grant.mainstream_probability = 0.6)"),
+        "{stderr}"
+    );
+    let want = format!(
+        "{}: `funding.grant.renewal_probability`: renewal_probability + mainstream_probability must not exceed 1",
+        file.display()
+    );
+    assert!(stderr.contains(&want), "want {want:?} in\n{stderr}");
+    assert!(!stderr.contains("reference.toml"), "{stderr}");
+}
+
 #[test]
 fn an_integer_is_given_whole_numbers_it_can_hold_as_written() {
     let tmp = tempfile::tempdir().unwrap();

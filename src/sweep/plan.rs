@@ -11,8 +11,8 @@ use std::fmt;
 use super::design::{Coords, Design, hash3};
 use super::error::SweepError;
 use super::spec::{Range, Sweep, ValueKind};
-use crate::scenario::Scenario;
 use crate::scenario::locate::Seg;
+use crate::scenario::{Scenario, ScenarioError};
 
 /// A parameter value as applied to the scenario.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -211,10 +211,29 @@ impl<'a> Plan<'a> {
     /// resolved and validated like any scenario.
     pub fn scenario(&self, point: &Point) -> Result<Scenario, SweepError> {
         Scenario::from_file_with(&self.sweep.scenario_path, Some(&self.overlay(point))).map_err(
-            |source| SweepError::Point {
-                index: point.index,
-                values: point.describe(self.sweep),
-                source: Box::new(source),
+            |mut source| {
+                // A value the sweep set is not where the base file writes it: name the sweep
+                // file instead of pointing at the base's line, which holds the replaced value.
+                if let ScenarioError::Invalid(problems) = &mut source {
+                    for problem in problems {
+                        // The problem's key, or a table or array the sweep sets part of.
+                        let key = problem.key.as_str();
+                        let swept = self.sweep.spec.parameters.iter().any(|p| {
+                            p.path.strip_prefix(key).is_some_and(|rest| {
+                                rest.is_empty() || rest.starts_with('.') || rest.starts_with('[')
+                            })
+                        });
+                        if swept {
+                            problem.file = self.sweep.file.clone();
+                            problem.line = None;
+                        }
+                    }
+                }
+                SweepError::Point {
+                    index: point.index,
+                    values: point.describe(self.sweep),
+                    source: Box::new(source),
+                }
             },
         )
     }
