@@ -318,6 +318,61 @@ fn a_shortfall_of_interviews_is_reported() {
     assert_eq!(j["study"]["interviewed"]["short_replications"], 0);
 }
 
+/// Keeping each scenario's own agencies, the agency-mix figures count the mixes those agencies
+/// make (the shipped model scenarios: Education, Social Services and Health in all but the
+/// operational team's Education and Health), not a zero for every mix.
+#[test]
+fn own_agencies_are_counted_by_the_mix_they_make() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("own");
+    partnersim()
+        .args([
+            "study",
+            "--replications",
+            "2",
+            "--scenario-agencies",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let j = read_json(&out.join("study.json"));
+    let mean = |id: &str| {
+        j["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == id)
+            .unwrap_or_else(|| panic!("no figure {id}"))["simulated_mean"]
+            .as_f64()
+            .unwrap()
+    };
+    let mut expected = [0.0; Composition::COUNT];
+    let mut health = 0.0;
+    for model in ModelKind::ALL {
+        let file = root().join(format!("scenarios/{}.toml", model.key()));
+        let s = Scenario::from_file(&file).unwrap();
+        let kinds: Vec<AgencyKind> = s.agencies.values().map(|a| a.kind.unwrap()).collect();
+        let slots = f64::from(Design::default().model_mix[model.index()]);
+        if let Some(c) = Composition::of(&kinds) {
+            expected[c.index()] += slots;
+        }
+        if kinds.contains(&AgencyKind::Health) {
+            health += slots;
+        }
+    }
+    assert!(expected.iter().sum::<f64>() > 0.0);
+    for c in Composition::ALL {
+        assert_eq!(
+            mean(&format!("sample.{}.initiatives", c.key())),
+            expected[c.index()],
+            "{}",
+            c.key()
+        );
+    }
+    assert_eq!(mean("sample.health_involved.initiatives"), health);
+}
+
 #[test]
 fn study_cli_writes_json_chart_and_verdict() {
     let tmp = tempfile::tempdir().unwrap();

@@ -38,6 +38,7 @@ pub use sample::{Design, Frame};
 pub use tabulate::{Interview, Observed, Tables, tabulate};
 
 use sample::{Purpose, allocate, slot_seed, stream};
+use vocab::Composition;
 
 /// Why a study could not be run.
 #[derive(Debug, thiserror::Error)]
@@ -178,7 +179,11 @@ pub fn replicate(
             let mut rng = stream(seed, rep, j as u64, Purpose::Answers);
             Observed {
                 model: variant.model,
-                composition: variant.composition,
+                // The mix the sample reduced the scenario to, or, when it kept its own
+                // agencies, the mix those make.
+                composition: variant
+                    .composition
+                    .or_else(|| Composition::of(&variant.kinds)),
                 agencies: variant.kinds.clone(),
                 difficulties: record.difficulties,
                 interviews: who

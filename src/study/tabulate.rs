@@ -35,8 +35,8 @@ pub struct Interview {
 pub struct Observed {
     /// The initiative's model: the sample's model figures and the breakdown by model.
     pub model: ModelKind,
-    /// Its agency mix, or `None` when the scenario kept its own agencies (then no agency-mix
-    /// figure counts it).
+    /// Its agency mix ([`Composition::of`] its agencies when the scenario kept its own), or
+    /// `None` for a mix outside the report's four (then no agency-mix figure counts it).
     pub composition: Option<Composition>,
     /// Kinds of its agencies: whether Health took part (`sample.health_involved`).
     pub agencies: Vec<AgencyKind>,

@@ -4,6 +4,7 @@ use crate::model::Criterion;
 
 // The model's keyed-enum macro: the same shape (ALL, COUNT, key, index) for every vocabulary.
 use crate::model::kinds::keyed_enum as keyed;
+use crate::scenario::AgencyKind;
 
 keyed! {
     /// How an interviewee described the stage (Research Vignette 1). The five groups partition
@@ -93,4 +94,64 @@ keyed! {
 impl Composition {
     /// Initiatives of each mix in the NFER sample, in [`Self::ALL`] order.
     pub const NFER: [u32; 4] = [13, 8, 8, 1];
+
+    /// The mix an initiative's agencies make, by their kinds (several agencies of one kind count
+    /// once), or `None` for a mix outside the four the report counts: how a sample that keeps
+    /// each scenario's own agencies (`--scenario-agencies`) is still counted by mix.
+    pub fn of(kinds: &[AgencyKind]) -> Option<Composition> {
+        use AgencyKind::*;
+        let has = |k: AgencyKind| kinds.contains(&k);
+        let only = |set: &[AgencyKind]| kinds.iter().all(|k| set.contains(k));
+        let (e, s, h, v) = (
+            has(Education),
+            has(SocialServices),
+            has(Health),
+            has(Voluntary),
+        );
+        match (e, s, h, v) {
+            (true, true, true, false) if only(&[Education, SocialServices, Health]) => {
+                Some(Composition::EducationSocialServicesHealth)
+            }
+            (true, true, false, false) if only(&[Education, SocialServices]) => {
+                Some(Composition::EducationSocialServices)
+            }
+            (true, false, true, false) if only(&[Education, Health]) => {
+                Some(Composition::EducationHealth)
+            }
+            (true, true, false, true) if only(&[Voluntary, Education, SocialServices]) => {
+                Some(Composition::VoluntaryWithPartners)
+            }
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use AgencyKind::*;
+
+    #[test]
+    fn mixes_are_read_from_agency_kinds() {
+        let of = Composition::of;
+        assert_eq!(
+            of(&[Education, SocialServices, Health]),
+            Some(Composition::EducationSocialServicesHealth)
+        );
+        assert_eq!(
+            of(&[Health, Education, Education]),
+            Some(Composition::EducationHealth)
+        );
+        assert_eq!(
+            of(&[SocialServices, Education]),
+            Some(Composition::EducationSocialServices)
+        );
+        assert_eq!(
+            of(&[Voluntary, SocialServices, Education]),
+            Some(Composition::VoluntaryWithPartners)
+        );
+        assert_eq!(of(&[Education, SocialServices, Health, Other]), None);
+        assert_eq!(of(&[Voluntary, Education]), None);
+        assert_eq!(of(&[Health, SocialServices]), None);
+    }
 }
