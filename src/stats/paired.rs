@@ -339,18 +339,24 @@ pub fn median_difference(
     }
 }
 
-/// The 2.5th and 97.5th percentiles (order statistics ⌊0.025·B⌋ and ⌈0.975·B⌉ − 1), `None` for
-/// an unbounded end; both `None` when any resample is undefined.
-fn percentile_interval(mut diffs: Vec<f64>) -> (Option<f64>, Option<f64>) {
-    if diffs.is_empty() || diffs.iter().any(|d| d.is_nan()) {
+/// The 2.5th and 97.5th percentiles (order statistics ⌊0.025·B⌋ and ⌈0.975·B⌉ − 1, from 0), `None`
+/// for an unbounded end. A resample whose difference is undefined (NaN) could sort anywhere, so a
+/// bound is reported only when it is the same wherever the undefined ones fall: with m of them,
+/// order statistic r lies between the (r − m)-th and the r-th of the defined values.
+fn percentile_interval(diffs: Vec<f64>) -> (Option<f64>, Option<f64>) {
+    let b = diffs.len();
+    if b == 0 {
         return (None, None);
     }
-    diffs.sort_by(f64::total_cmp);
-    let b = diffs.len();
-    let lo = diffs[b * 25 / 1000];
-    let hi = diffs[(b * 975).div_ceil(1000) - 1];
-    let finite = |x: f64| x.is_finite().then_some(x);
-    (finite(lo), finite(hi))
+    let mut defined: Vec<f64> = diffs.into_iter().filter(|d| !d.is_nan()).collect();
+    let undefined = b - defined.len();
+    defined.sort_by(f64::total_cmp);
+    let at = |r: usize| -> Option<f64> {
+        let lowest = defined.get(r.checked_sub(undefined)?)?;
+        let highest = defined.get(r)?;
+        (lowest == highest && lowest.is_finite()).then_some(*lowest)
+    };
+    (at(b * 25 / 1000), at((b * 975).div_ceil(1000) - 1))
 }
 
 #[cfg(test)]
@@ -359,6 +365,27 @@ mod tests {
 
     fn table(n00: u64, n01: u64, n10: u64, n11: u64) -> Table2 {
         Table2 { n00, n01, n10, n11 }
+    }
+
+    /// 1000 resamples: 100 where b's median is unreached (−∞), one where neither is (NaN), and
+    /// defined values above. The upper bound is the same wherever the NaN falls; the lower is not
+    /// bounded.
+    #[test]
+    fn an_undefined_resample_leaves_a_bound_it_cannot_move() {
+        let mut diffs = vec![f64::NEG_INFINITY; 100];
+        diffs.push(f64::NAN);
+        diffs.extend([-3.0; 500]);
+        diffs.extend([-1.0; 399]);
+        assert_eq!(percentile_interval(diffs), (None, Some(-1.0)));
+        // Ranks 973 and 974 of the defined values differ: the NaN decides the bound.
+        let mut diffs = vec![f64::NEG_INFINITY; 100];
+        diffs.push(f64::NAN);
+        diffs.extend([-3.0; 874]);
+        diffs.extend([-1.0; 25]);
+        assert_eq!(percentile_interval(diffs), (None, None));
+        // Without undefined resamples: the 26th and 975th values.
+        let diffs: Vec<f64> = (0..1000).map(f64::from).collect();
+        assert_eq!(percentile_interval(diffs), (Some(25.0), Some(974.0)));
     }
 
     #[test]
