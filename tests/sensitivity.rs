@@ -79,7 +79,7 @@ fn morris_measures_of_a_linear_function_are_its_slopes() {
     };
     let design = Design::Morris(morris.clone());
     let y = evaluate(&design, |u| u.iter().zip(c).map(|(u, c)| u * c).sum());
-    let m = morris_indices(&y, &morris, 200, 9);
+    let m = morris_indices(&y, &morris, None, 200, 9);
     for (k, c) in c.iter().enumerate() {
         assert!(
             (m.mu_star[k].estimate - c.abs()).abs() < 1e-9,
@@ -101,7 +101,7 @@ fn morris_ranks_ishigami_inputs() {
         seed: 1,
     };
     let y = evaluate(&Design::Morris(morris.clone()), ishigami);
-    let m = morris_indices(&y, &morris, 200, 1);
+    let m = morris_indices(&y, &morris, None, 200, 1);
     assert!(m.mu_star.iter().all(|c| c.estimate > 0.0));
     assert!(m.sigma[2].estimate > 0.5 * m.mu_star[2].estimate);
 }

@@ -280,6 +280,57 @@ fn an_invalid_combination_names_the_point_and_the_sweep_file() {
     assert!(!stderr.contains("reference.toml"), "{stderr}");
 }
 
+/// A Morris elementary effect divides by the change actually made to the input: a boolean flips
+/// all the way (false to true) at every step, and an integer moves by what rounding gives, not
+/// by the design's step Δ = p / (2(p − 1)) of the range.
+#[test]
+fn morris_effects_divide_by_the_applied_change() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = sweep_file(
+        tmp.path(),
+        "morris",
+        "design = \"morris\"\nsamples = 6\nlevels = 4\nrollouts = 40\nmetrics = [\"well_established\"]\n\n[[parameter]]\npath = \"levers.pooled_budget\"\nmin = 0\nmax = 1\n\n[[parameter]]\npath = \"funding.grant.term_months\"\nmin = 12\nmax = 20\n",
+    );
+    let out = tmp.path().join("out");
+    run_sweep(&file, &out, &[]);
+    let csv = std::fs::read_to_string(out.join("points.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let x = |row: &[&str], k: usize| -> f64 {
+        match row[2 + k] {
+            "true" => 1.0,
+            "false" => 0.0,
+            v => (v.parse::<f64>().unwrap() - 12.0) / 8.0,
+        }
+    };
+    let y = |row: &[&str]| row[4].parse::<f64>().unwrap();
+    // Each trajectory is three points; between consecutive ones exactly one parameter moves.
+    let mut sum = [0.0f64; 2];
+    for t in rows.chunks(3) {
+        for s in 1..3 {
+            let k = (0..2).find(|&k| x(&t[s], k) != x(&t[s - 1], k)).unwrap();
+            sum[k] += ((y(&t[s]) - y(&t[s - 1])) / (x(&t[s], k) - x(&t[s - 1], k))).abs();
+        }
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(&read(&out.join("sensitivity.json"))).unwrap();
+    let params = &json["metrics"]["well_established"]["parameters"];
+    for (k, path) in ["levers.pooled_budget", "funding.grant.term_months"]
+        .iter()
+        .enumerate()
+    {
+        let mu_star = params[path]["mu_star"]["estimate"].as_f64().unwrap();
+        assert!(
+            (mu_star - sum[k] / 6.0).abs() < 1e-12,
+            "{path}: μ* {mu_star}, from the applied changes {}",
+            sum[k] / 6.0
+        );
+    }
+}
+
 #[test]
 fn an_integer_is_given_whole_numbers_it_can_hold_as_written() {
     let tmp = tempfile::tempdir().unwrap();

@@ -89,6 +89,24 @@ pub struct Sensitivity {
     pub metrics: Ordered<MetricSensitivity>,
 }
 
+/// Each parameter's value at each point as applied, in units of its whole swept range (booleans:
+/// false 0, true 1), so that a Morris effect divides by the change actually made: a boolean
+/// flips all the way at every step, and rounding moves an integer by more or less than the
+/// design's step.
+fn realized_inputs(spec: &Spec, cols: &Columns) -> Vec<Vec<f64>> {
+    spec.parameters
+        .iter()
+        .zip(&cols.values)
+        .zip(&cols.booleans)
+        .map(|((p, values), &boolean)| match p.range {
+            Range::Interval { min, max } if !boolean => {
+                values.iter().map(|v| (v - min) / (max - min)).collect()
+            }
+            _ => values.clone(),
+        })
+        .collect()
+}
+
 /// The sensitivity analysis of a sweep's points.
 pub fn sensitivity(spec: &Spec, cols: &Columns) -> Sensitivity {
     let design = Design::new(spec);
@@ -116,7 +134,13 @@ pub fn sensitivity(spec: &Spec, cols: &Columns) -> Sensitivity {
                         .collect()
                 }
                 Design::Morris(m) => {
-                    let s = sensitivity::morris_indices(est, m, spec.bootstrap, spec.seed);
+                    let s = sensitivity::morris_indices(
+                        est,
+                        m,
+                        Some(&realized_inputs(spec, cols)),
+                        spec.bootstrap,
+                        spec.seed,
+                    );
                     names
                         .iter()
                         .enumerate()

@@ -162,8 +162,18 @@ pub struct MorrisIndices {
     pub sigma: Vec<Ci>,
 }
 
-/// Morris μ*, μ and σ from outputs `y` in trajectory order (length r(d + 1)).
-pub fn morris_indices(y: &[f64], morris: &Morris, resamples: u32, seed: u64) -> MorrisIndices {
+/// Morris μ*, μ and σ from outputs `y` in trajectory order (length r(d + 1)). An elementary
+/// effect is the output's change over the input's (Morris 1991): `realized[k][i]`, when given, is
+/// parameter k's value at point i as applied, in units of its whole range, and a step divides by
+/// its change there; without it, or where the applied value did not move (an integer rounded to
+/// the same value), by the design's step Δ.
+pub fn morris_indices(
+    y: &[f64],
+    morris: &Morris,
+    realized: Option<&[Vec<f64>]>,
+    resamples: u32,
+    seed: u64,
+) -> MorrisIndices {
     let d = morris.d;
     let r = morris.r as usize;
     // effects[t][k]: the elementary effect of parameter k in trajectory t.
@@ -171,8 +181,14 @@ pub fn morris_indices(y: &[f64], morris: &Morris, resamples: u32, seed: u64) -> 
     for (t, row) in effects.iter_mut().enumerate() {
         let base = t * (d + 1);
         for s in 1..=d {
-            let (k, delta) = morris.step(t as u64, s);
-            row[k] = (y[base + s] - y[base + s - 1]) / delta;
+            let (k, nominal) = morris.step(t as u64, s);
+            let applied = realized.map_or(0.0, |x| x[k][base + s] - x[k][base + s - 1]);
+            let step = if applied != 0.0 && applied.is_finite() {
+                applied
+            } else {
+                nominal
+            };
+            row[k] = (y[base + s] - y[base + s - 1]) / step;
         }
     }
     let stat = |ts: &[usize]| {

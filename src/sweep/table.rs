@@ -50,6 +50,9 @@ pub struct Columns {
     pub parameters: Vec<String>,
     /// Parameter values per point (booleans as 0 and 1), `values[k][i]` for parameter k.
     pub values: Vec<Vec<f64>>,
+    /// Parameter k's values are booleans (written `true`/`false`): Morris effects then divide by
+    /// the flip, not by a share of the swept range.
+    pub booleans: Vec<bool>,
     /// Per metric: estimate, ci_low, ci_high and noise variance of each point.
     pub metrics: Vec<(Metric, [Vec<f64>; 4])>,
 }
@@ -73,6 +76,7 @@ pub fn columns(text: &str, parameters: &[String], metrics: &[Metric]) -> Result<
     let mut out = Columns {
         parameters: parameters.to_vec(),
         values: vec![Vec::new(); d],
+        booleans: vec![false; d],
         metrics: metrics
             .iter()
             .map(|m| (*m, std::array::from_fn(|_| Vec::new())))
@@ -84,6 +88,7 @@ pub fn columns(text: &str, parameters: &[String], metrics: &[Metric]) -> Result<
             return Err(format!("row {} has {} columns", n + 1, fields.len()));
         }
         for k in 0..d {
+            out.booleans[k] |= matches!(fields[2 + k], "true" | "false");
             out.values[k]
                 .push(number(fields[2 + k]).ok_or_else(|| {
                     format!("row {}: `{}` is not a number", n + 1, fields[2 + k])
