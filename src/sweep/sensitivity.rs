@@ -133,7 +133,10 @@ fn sobol_estimates(y: &[f64], d: usize, js: &[usize]) -> Vec<f64> {
         out[i] = first / n / var;
         out[d + i] = total / (2.0 * n) / var;
     }
-    if var.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+    // The one-pass variance of an output that does not vary is the rounding error of the two
+    // sums, of either sign and at most about 2n·ε·E[y²]: below a few times that bound the
+    // output is taken as constant and the indices as undefined, not 0 (no influence) or ±∞.
+    if !(var > 8.0 * (2.0 * n) * f64::EPSILON * (sum2 / (2.0 * n))) {
         out.iter_mut().for_each(|v| *v = f64::NAN);
     }
     out
@@ -263,6 +266,30 @@ pub fn noise_share(y: &[f64], noise: &[f64]) -> NoiseShare {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A constant output whose value is not a binary fraction: the one-pass variance is rounding
+    /// noise, and the indices are undefined, not 0.
+    #[test]
+    fn a_constant_output_has_undefined_indices() {
+        for (n, d) in [(64, 1), (96, 2), (100, 3)] {
+            for c in [0.55, 0.1, 67.3, 1e-3] {
+                let y = vec![c; n * (d + 2)];
+                let js: Vec<usize> = (0..n).collect();
+                let est = sobol_estimates(&y, d, &js);
+                assert!(
+                    est.iter().all(|v| v.is_nan()),
+                    "{c} (n {n}, d {d}): {est:?}"
+                );
+            }
+        }
+        // A small but real spread still gives indices.
+        let n = 64;
+        let y: Vec<f64> = (0..n * 3)
+            .map(|i| 0.55 + 1e-4 * ((i * 7) % 13) as f64)
+            .collect();
+        let js: Vec<usize> = (0..n).collect();
+        assert!(sobol_estimates(&y, 1, &js).iter().all(|v| v.is_finite()));
+    }
 
     #[test]
     fn percentiles_interpolate() {
