@@ -136,7 +136,8 @@ fn sobol_estimates(y: &[f64], d: usize, js: &[usize]) -> Vec<f64> {
     // The one-pass variance of an output that does not vary is the rounding error of the two
     // sums, of either sign and at most about 2n·ε·E[y²]: below a few times that bound the
     // output is taken as constant and the indices as undefined, not 0 (no influence) or ±∞.
-    if !(var > 8.0 * (2.0 * n) * f64::EPSILON * (sum2 / (2.0 * n))) {
+    let noise = 8.0 * (2.0 * n) * f64::EPSILON * (sum2 / (2.0 * n));
+    if var.partial_cmp(&noise) != Some(std::cmp::Ordering::Greater) {
         out.iter_mut().for_each(|v| *v = f64::NAN);
     }
     out
