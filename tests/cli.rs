@@ -283,7 +283,16 @@ fn missing_file_has_its_own_exit_code() {
         4,
         &["cannot read scenario file", "no_such_file.toml"],
     );
-    rejects("bad/missing_base.toml", 4, &["no_such_base.toml"]);
+    // The message names the file whose `extends` is wrong: the path is relative to it.
+    rejects(
+        "bad/missing_base.toml",
+        4,
+        &[
+            "no_such_base.toml",
+            "named by `extends` in",
+            "missing_base.toml",
+        ],
+    );
 }
 
 #[test]

@@ -35,11 +35,14 @@ impl fmt::Display for Located {
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
     /// The file (or a file it extends) does not exist or cannot be read.
-    #[error("cannot read scenario file {}: {source}", path.display())]
+    #[error("cannot read scenario file {}{}: {source}", path.display(), named_by(.extended_by))]
     Read {
         /// The file as named: on the command line, or an `extends` path joined to the directory
         /// of the file that names it.
         path: PathBuf,
+        /// The file whose `extends` names it (`None` for the file given on the command line):
+        /// an `extends` path is relative to that file, which the message must therefore name.
+        extended_by: Option<PathBuf>,
         /// The underlying I/O error.
         #[source]
         source: std::io::Error,
@@ -58,6 +61,15 @@ pub enum ScenarioError {
     /// Values are out of range or inconsistent; every problem found is listed.
     #[error("{}", list(.0))]
     Invalid(Vec<Located>),
+}
+
+fn named_by(file: &Option<PathBuf>) -> String {
+    file.as_ref().map_or(String::new(), |f| {
+        format!(
+            " (named by `extends` in {}, relative to its folder)",
+            f.display()
+        )
+    })
 }
 
 fn list(items: &[Located]) -> String {

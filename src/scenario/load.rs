@@ -41,8 +41,10 @@ pub fn load_with(path: &Path, overlay: Option<&toml::Table>) -> Result<Loaded, S
     let mut seen: Vec<PathBuf> = Vec::new();
     let mut next = Some(path.to_path_buf());
     while let Some(file) = next.take() {
+        let extended_by = sources.last().map(|s: &SourceFile| s.path.clone());
         let canonical = file.canonicalize().map_err(|source| ScenarioError::Read {
             path: file.clone(),
+            extended_by: extended_by.clone(),
             source,
         })?;
         if seen.contains(&canonical) {
@@ -59,6 +61,7 @@ pub fn load_with(path: &Path, overlay: Option<&toml::Table>) -> Result<Loaded, S
         seen.push(canonical);
         let bytes = std::fs::read(&file).map_err(|source| ScenarioError::Read {
             path: file.clone(),
+            extended_by,
             source,
         })?;
         // A file that is there but is not text is bad content (exit 3), not a missing file.
