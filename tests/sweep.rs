@@ -600,6 +600,29 @@ fn resume(file: &Path, out: &Path) -> Command {
     command
 }
 
+/// A file where the output directory should go is neither written over nor resumed into.
+#[test]
+fn an_output_path_that_is_a_file_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = sweep_file(tmp.path(), "lhs", LHS);
+    let out = tmp.path().join("results");
+    std::fs::write(&out, "precious\n").unwrap();
+    for extra in [&[][..], &["--resume"][..]] {
+        partnersim()
+            .arg("sweep")
+            .arg(&file)
+            .arg("--out")
+            .arg(&out)
+            .args(extra)
+            .env_remove("SLURM_ARRAY_TASK_ID")
+            .env_remove("JOB_COMPLETION_INDEX")
+            .assert()
+            .code(5)
+            .stderr(predicate::str::contains("is not a directory"));
+    }
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "precious\n");
+}
+
 #[test]
 fn an_existing_output_needs_resume_and_a_finished_one_is_kept() {
     let tmp = tempfile::tempdir().unwrap();

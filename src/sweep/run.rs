@@ -111,6 +111,13 @@ pub fn run(
     let mine = opts.shard.len(total);
     let out = &opts.out;
     let partial = out.join(PARTIAL);
+    if out.exists() && !out.is_dir() {
+        // A file (or a link to none) where the directory should go: neither written over nor
+        // resumed.
+        return Err(SweepError::Output(
+            crate::output::OutputError::NotADirectory(out.clone()),
+        ));
+    }
     if out.exists() {
         if !opts.resume {
             return Err(SweepError::Exists(out.clone()));
