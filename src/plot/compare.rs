@@ -172,20 +172,10 @@ impl Chart for StagesAtHorizon<'_> {
         let mut chart = style::frame(&body, 40, label_w + 18)
             .build_cartesian_2d(0f64..100f64, 0f64..n as f64)
             .map_err(msg)?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(style::GRID.stroke_width(1))
-            .axis_style(style::AXIS.stroke_width(1))
-            .x_desc("Share of rollouts (%)")
-            .axis_desc_style(text_style(style::AXIS_DESC_SIZE, &style::TEXT))
-            .label_style(text_style(style::LABEL_SIZE, &style::TEXT))
-            .x_labels(11)
-            .y_labels(0)
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .draw()
-            .map_err(msg)?;
+        let ticks = |v: &f64| format!("{v:.0}");
+        let mut mesh = chart.configure_mesh();
+        style::bar_axes(&mut mesh, "Share of rollouts (%)", 11);
+        mesh.x_label_formatter(&ticks).draw().map_err(msg)?;
         let (xr, _) = chart.plotting_area().get_pixel_range();
         let name_style = style::anchored(&category, HPos::Right, VPos::Center);
         for (j, summary) in s.summaries.iter().enumerate() {
@@ -297,20 +287,14 @@ impl Chart for ChallengeProfiles<'_> {
         let mut chart = style::frame(&body, 56, label_w + 18)
             .build_cartesian_2d(0f64..100f64, 0f64..groups as f64)
             .map_err(msg)?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(style::GRID.stroke_width(1))
-            .axis_style(style::AXIS.stroke_width(1))
-            .x_desc("Share of rollouts meeting the challenge at least once (%)")
-            .axis_desc_style(text_style(style::AXIS_DESC_SIZE, &style::TEXT))
-            .label_style(text_style(style::LABEL_SIZE, &style::TEXT))
-            .x_labels(11)
-            .y_labels(0)
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .draw()
-            .map_err(msg)?;
+        let ticks = |v: &f64| format!("{v:.0}");
+        let mut mesh = chart.configure_mesh();
+        style::bar_axes(
+            &mut mesh,
+            "Share of rollouts meeting the challenge at least once (%)",
+            11,
+        );
+        mesh.x_label_formatter(&ticks).draw().map_err(msg)?;
 
         let (xr, _) = chart.plotting_area().get_pixel_range();
         let name_style = style::anchored(&category, HPos::Right, VPos::Center);

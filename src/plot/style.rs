@@ -447,6 +447,25 @@ pub fn month_share_chart<'a, DB: DrawingBackend>(
     Ok(chart)
 }
 
+/// The grid and axes of every horizontal bar chart: a share or an index along x with vertical
+/// grid lines, bars in rows along y, labelled by the chart itself (so no y ticks). One place, so
+/// the challenge, compare and sensitivity bars read the same.
+pub fn bar_axes<DB: DrawingBackend>(
+    mesh: &mut MeshStyle<'_, '_, RangedCoordf64, RangedCoordf64, DB>,
+    x_desc: &str,
+    x_labels: usize,
+) {
+    mesh.disable_y_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID.stroke_width(1))
+        .axis_style(AXIS.stroke_width(1))
+        .x_desc(x_desc)
+        .axis_desc_style(text_style(AXIS_DESC_SIZE, &TEXT))
+        .label_style(text_style(LABEL_SIZE, &TEXT))
+        .x_labels(x_labels)
+        .y_labels(0);
+}
+
 /// Axes, units and tick labels of a share-by-month chart, for charts that draw their own grid
 /// (or none, like the stacked stages chart, which draws its axes over the bands).
 pub fn month_share_axes<DB: DrawingBackend>(

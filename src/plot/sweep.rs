@@ -396,20 +396,10 @@ impl Chart for IndexBars<'_> {
         let mut chart = style::frame(&body, 36, (widest + 16).min(width / 2))
             .build_cartesian_2d(lo..hi, 0f64..n as f64)
             .map_err(msg)?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(style::GRID.stroke_width(1))
-            .axis_style(style::AXIS.stroke_width(1))
-            .x_desc(self.axis)
-            .axis_desc_style(text_style(style::AXIS_DESC_SIZE, &style::TEXT))
-            .label_style(text_style(style::LABEL_SIZE, &style::TEXT))
-            .x_labels(8)
-            .y_labels(0)
-            .x_label_formatter(&|v| tick(*v))
-            .draw()
-            .map_err(msg)?;
+        let ticks = |v: &f64| tick(*v);
+        let mut mesh = chart.configure_mesh();
+        style::bar_axes(&mut mesh, self.axis, 8);
+        mesh.x_label_formatter(&ticks).draw().map_err(msg)?;
         let k = self.series.len().max(1) as f64;
         let band = 0.8 / k;
         for (s, ((_, cis), colour)) in self
