@@ -68,14 +68,7 @@ impl Chart for Challenges<'_> {
         let mut chart = style::frame(&body, 40, label_w + 18)
             .build_cartesian_2d(0f64..100f64, 0f64..n as f64)
             .map_err(msg)?;
-        let ticks = |v: &f64| format!("{v:.0}");
-        let mut mesh = chart.configure_mesh();
-        style::bar_axes(
-            &mut mesh,
-            "Share of rollouts meeting the challenge at least once (%)",
-            11,
-        );
-        mesh.x_label_formatter(&ticks).draw().map_err(msg)?;
+        style::percent_bar_axes(&mut chart, style::CHALLENGE_SHARE)?;
 
         let (xr, _) = chart.plotting_area().get_pixel_range();
         let name_style = style::anchored(&category, HPos::Right, VPos::Center);

@@ -466,6 +466,23 @@ pub fn bar_axes<DB: DrawingBackend>(
         .y_labels(0);
 }
 
+/// Axis title of the challenge charts of `run` and `compare`.
+pub const CHALLENGE_SHARE: &str = "Share of rollouts meeting the challenge at least once (%)";
+
+/// Draws [`bar_axes`] for bars of percentages: 0–100 along x, a tick every 10.
+pub fn percent_bar_axes<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    x_desc: &str,
+) -> Result<(), String> {
+    let mut mesh = chart.configure_mesh();
+    bar_axes(&mut mesh, x_desc, 11);
+    mesh.x_label_formatter(&whole_number).draw().map_err(msg)
+}
+
+fn whole_number(v: &f64) -> String {
+    format!("{v:.0}")
+}
+
 /// Axes, units and tick labels of a share-by-month chart, for charts that draw their own grid
 /// (or none, like the stacked stages chart, which draws its axes over the bands).
 pub fn month_share_axes<DB: DrawingBackend>(
