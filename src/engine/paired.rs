@@ -11,12 +11,12 @@
 
 use rayon::prelude::*;
 
-use crate::model::{Observer, Setup, Stage, State};
+use crate::model::{Setup, State};
 use crate::stats::Aggregate;
 use crate::stats::paired::{Indicator, NEVER, PairTables};
 
 use super::rollout::simulate;
-use super::runner::{CHUNK, RunConfig};
+use super::runner::{CHUNK, RunConfig, StageRecorder};
 use super::seed::{independent_seed, streams_for};
 
 /// How the scenarios' random draws relate.
@@ -65,17 +65,6 @@ impl PairedRun {
     pub fn months_of(&self, j: usize) -> Vec<u16> {
         let s = self.aggregates.len();
         self.months.iter().skip(j).step_by(s).copied().collect()
-    }
-}
-
-struct StageRecorder<'a> {
-    stage_by_month: &'a mut [[u64; Stage::COUNT]],
-}
-
-impl Observer for StageRecorder<'_> {
-    #[inline]
-    fn month_end(&mut self, _setup: &Setup, state: &State) {
-        self.stage_by_month[state.month as usize][state.stage.index()] += 1;
     }
 }
 

@@ -41,9 +41,10 @@ impl RunConfig {
     }
 }
 
-/// Records the stage of every month into the aggregate's per-month table.
-struct StageRecorder<'a> {
-    stage_by_month: &'a mut [[u64; Stage::COUNT]],
+/// Records the stage of every month into the aggregate's per-month table (for `run` and for
+/// each scenario of a paired run).
+pub(super) struct StageRecorder<'a> {
+    pub(super) stage_by_month: &'a mut [[u64; Stage::COUNT]],
 }
 
 impl Observer for StageRecorder<'_> {
