@@ -389,6 +389,9 @@ pub enum CliError {
     /// 2 bad shard, else 3 (see [`CliError::exit_code`]).
     #[error(transparent)]
     Sweep(#[from] SweepError),
+    /// The inputs are valid one by one but cannot be used together (exit 3).
+    #[error("{0}")]
+    Input(String),
     /// Standard output could not be written, other than by a closed pipe (exit 5): a full disk
     /// under `trace … > file.csv` must not pass for success.
     #[error("cannot write to standard output: {0}")]
@@ -400,7 +403,7 @@ impl CliError {
     pub fn exit_code(&self) -> i32 {
         match self {
             CliError::Scenario(e) if e.is_missing_file() => exit::MISSING_FILE,
-            CliError::Scenario(_) | CliError::Study(_) => exit::INVALID_INPUT,
+            CliError::Scenario(_) | CliError::Study(_) | CliError::Input(_) => exit::INVALID_INPUT,
             CliError::Output(_) | CliError::Plot(_) | CliError::Stdout(_) => exit::OUTPUT,
             CliError::Sweep(e) if e.is_missing_file() => exit::MISSING_FILE,
             CliError::Sweep(e) if e.is_output() => exit::OUTPUT,
@@ -765,6 +768,14 @@ fn compare_scenarios(args: &CompareArgs) -> Result<(), CliError> {
             file.display().to_string(),
         ));
     }
+    // Shares "by the horizon" and medians are comparable only over one horizon.
+    let first = &scenarios[0].0;
+    if let Some((other, _)) = scenarios.iter().find(|(s, _)| s.months != first.months) {
+        return Err(CliError::Input(format!(
+            "{} runs {} months and {} runs {}: a comparison needs one horizon; pass --months to compare them over the same one",
+            first.name, first.months, other.name, other.months
+        )));
+    }
     let staging = args.output.begin(|| {
         let names: Vec<&str> = scenarios.iter().map(|(s, _)| s.name.as_str()).collect();
         Path::new("output").join(format!("compare-{}", names.join("-vs-")))
@@ -951,9 +962,14 @@ pub fn headline(s: &Summary, dir: &Path) -> String {
         .median_months_to_well_established
         .map_or("not reached by half".to_string(), |m| format!("{m} months"));
     format!(
-        "{}: {} rollouts x {} months\n  well established by month {}: {} (95% CI {} to {})\n  median time to well established: {}\n  folded: {}\n  results: {}",
+        "{}: {} {} x {} months\n  well established by month {}: {} (95% CI {} to {})\n  median time to well established: {}\n  folded: {}\n  results: {}",
         s.scenario,
         s.rollouts,
+        if s.rollouts == 1 {
+            "rollout"
+        } else {
+            "rollouts"
+        },
         s.months,
         s.months,
         pct(s.well_established.share),

@@ -453,3 +453,57 @@ fn report_text_is_escaped() {
     assert!(!html.contains("<b>Jerry"), "name not escaped");
     assert!(html.contains("Tom &amp; &lt;b&gt;Jerry"));
 }
+
+/// Shares "by the horizon" and medians compare only over one horizon: scenarios of different
+/// lengths are refused before any compute, and compared over one with `--months`.
+#[test]
+fn different_horizons_need_months() {
+    let tmp = tempfile::tempdir().unwrap();
+    let short = tmp.path().join("short.toml");
+    std::fs::write(
+        &short,
+        format!(
+            "extends = {:?}\nname = \"short\"\nmonths = 48\n",
+            path(POOLED).display().to_string()
+        ),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    partnersim()
+        .args(["compare", &arg(REFERENCE)])
+        .arg(&short)
+        .args(["--rollouts", "20", "--out"])
+        .arg(&out)
+        .assert()
+        .code(3)
+        .stderr(predicates::str::contains(
+            "reference runs 72 months and short runs 48",
+        ));
+    assert!(!out.exists());
+    partnersim()
+        .args(["compare", &arg(REFERENCE)])
+        .arg(&short)
+        .args(["--rollouts", "20", "--months", "48", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+}
+
+/// One rollout reads as one, in the report and in the printed summary.
+#[test]
+fn one_rollout_is_singular() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("one");
+    let assert = partnersim()
+        .args(["run", &arg(REFERENCE), "--rollouts", "1", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(stdout.contains("1 rollout x 72 months"), "{stdout}");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for wrong in ["1 simulated runs", "1 simulated initiatives", "1 rollouts"] {
+        assert!(!html.contains(wrong), "report says {wrong:?}");
+    }
+    assert!(html.contains("1 simulated run of this initiative"));
+}

@@ -194,24 +194,29 @@ pub fn figure(svg: &str, label: &str, caption: &str) -> String {
     )
 }
 
-/// A share as a percentage with one decimal: "66.9%", "<0.1%" for tiny non-zero shares.
+/// A share as a percentage with one decimal: "66.9%"; "<0.1%" and ">99.9%" for shares that are
+/// not 0 or 1 but would round to them.
 pub fn pct(share: f64) -> String {
     if share > 0.0 && share < 0.0005 {
         "<0.1%".to_string()
+    } else if share < 1.0 && share >= 0.9995 {
+        ">99.9%".to_string()
     } else {
         format!("{:.1}%", 100.0 * share)
     }
 }
 
-/// A difference of shares in percentage points with its sign: "+7.7", "−2.0", "0.0".
+/// A difference of shares in percentage points with its sign: "+7.7", "−2.0", "0.0". Rounded
+/// as every other figure (`{:.1}` of the value in points), so the report and the printed
+/// summary agree.
 pub fn points(diff: f64) -> String {
-    let v = (diff * 1000.0).round() / 10.0;
-    if v == 0.0 {
-        "0.0".to_string()
-    } else if v > 0.0 {
-        format!("+{v:.1}")
+    let text = format!("{:.1}", (100.0 * diff).abs());
+    if text == "0.0" {
+        text
+    } else if diff > 0.0 {
+        format!("+{text}")
     } else {
-        format!("\u{2212}{:.1}", -v)
+        format!("\u{2212}{text}")
     }
 }
 
@@ -258,5 +263,16 @@ mod tests {
         assert_eq!(points(-0.246), "\u{2212}24.6");
         assert_eq!(points(0.00001), "0.0");
         assert_eq!(months_diff(-4.0), "\u{2212}4");
+        // Near 1 as near 0: a share that is not 1 never reads 100.0%.
+        assert_eq!(pct(0.9998), ">99.9%");
+        assert_eq!(pct(1.0), "100.0%");
+        // Points round as the printed summary does ({:.1} of the value in points).
+        for d in [-0.2365, 0.0125, -0.0005, 0.12345] {
+            let summary = format!("{:.1}", 100.0 * d);
+            assert_eq!(
+                points(d).replace('\u{2212}', "-").trim_start_matches('+'),
+                summary
+            );
+        }
     }
 }

@@ -102,8 +102,8 @@ fn headline_cards(s: &Summary) -> String {
         &pct(w.share),
         &format!("95% interval {} to {}", pct(w.ci_low), pct(w.ci_high)),
         &format!(
-            "Share of the {} simulated initiatives that reached well-established delivery at some point within {}.",
-            thousands(s.rollouts),
+            "Share of the {} that reached well-established delivery at some point within {}.",
+            counted(s.rollouts, "simulated initiative", "simulated initiatives"),
             words::duration(s.months)
         ),
     ));
@@ -129,6 +129,11 @@ fn headline_cards(s: &Summary) -> String {
     ));
     out.push_str("</div>\n");
     out
+}
+
+/// `n` things with the noun in the right number: "1 simulated run", "10,000 simulated runs".
+fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
 }
 
 fn thousands(n: u64) -> String {
@@ -186,12 +191,16 @@ fn stopped(s: &Summary) -> String {
 
     out.push_str("<h3>Why some folded</h3>\n");
     if s.folded.share == 0.0 {
-        writeln!(
-            out,
-            "<p>None of the {} simulated initiatives folded.</p>",
-            thousands(s.rollouts)
-        )
-        .expect("write to string");
+        if s.rollouts == 1 {
+            out.push_str("<p>The simulated initiative did not fold.</p>\n");
+        } else {
+            writeln!(
+                out,
+                "<p>None of the {} simulated initiatives folded.</p>",
+                thousands(s.rollouts)
+            )
+            .expect("write to string");
+        }
     } else {
         writeln!(
             out,
@@ -302,10 +311,10 @@ fn resolved(s: &Scenario, title: &str) -> String {
 
 fn footer(p: &Provenance, seed: u64, rollouts: u64) -> String {
     format!(
-        "<footer>Made by partnersim {} (commit {}) with {} rollouts and seed {}: the same command gives the same numbers.<br>Command: <code>{}</code><br>Model evidence: Atkinson, Wilkin, Stott, Doherty and Kinder (2002), <em>Multi-agency working: a detailed study</em>, NFER.</footer>\n",
+        "<footer>Made by partnersim {} (commit {}) with {} and seed {}: the same command gives the same numbers.<br>Command: <code>{}</code><br>Model evidence: Atkinson, Wilkin, Stott, Doherty and Kinder (2002), <em>Multi-agency working: a detailed study</em>, NFER.</footer>\n",
         esc(p.version),
         esc(p.git_commit),
-        thousands(rollouts),
+        counted(rollouts, "rollout", "rollouts"),
         seed,
         esc(p.command)
     )
@@ -322,8 +331,8 @@ pub fn run_report(
         "partnersim report",
         &scenario.name,
         &format!(
-            "What happened in {} simulated runs of this initiative over {}.",
-            thousands(s.rollouts),
+            "What happened in {} of this initiative over {}.",
+            counted(s.rollouts, "simulated run", "simulated runs"),
             words::duration(s.months)
         ),
     );
@@ -411,11 +420,16 @@ fn entry_text(key: &str, e: &Entry) -> (String, String, String, String) {
     (value(e.a), value(e.b), d, ci)
 }
 
-/// Whether an interval excludes zero.
+/// Whether an interval excludes zero. A missing end is unbounded on its side, so an interval
+/// with one known end is clear when that end already excludes zero; `None` only when the
+/// difference itself is undefined or neither end is known.
 fn clear(e: &Entry) -> Option<bool> {
+    e.difference?;
     match (e.ci_low, e.ci_high) {
         (Some(lo), Some(hi)) => Some(lo > 0.0 || hi < 0.0),
-        _ => None,
+        (Some(lo), None) => Some(lo > 0.0),
+        (None, Some(hi)) => Some(hi < 0.0),
+        (None, None) => None,
     }
 }
 
@@ -468,6 +482,13 @@ fn finding(c: &Comparison, j: usize) -> String {
                         " (95% interval: exactly that; medians are whole months)".to_string()
                     }
                     (Some(lo), Some(hi)) => format!(" (95% interval {})", months_range(lo, hi)),
+                    // One end unbounded: say what the known end rules out.
+                    (None, Some(hi)) if hi < 0.0 => {
+                        format!(" (95% interval: at least {})", sooner_later(hi))
+                    }
+                    (Some(lo), None) if lo > 0.0 => {
+                        format!(" (95% interval: at least {})", sooner_later(lo))
+                    }
                     _ => " (95% interval unbounded)".to_string(),
                 };
                 let change = sooner_later(d);
@@ -480,6 +501,12 @@ fn finding(c: &Comparison, j: usize) -> String {
             (Some(a), None, _) => write!(
                 out,
                 " Fewer than half became well established in time, against half by month {a:.0}."
+            )
+            .expect("write to string"),
+            (None, Some(b), _) => write!(
+                out,
+                " Half were well established by month {b:.0}, where fewer than half of {} were in time.",
+                esc(&c.scenarios[0].name)
             )
             .expect("write to string"),
             _ => {}
@@ -584,23 +611,28 @@ pub fn compare_report(
     let first = &c.scenarios[0];
     let months = first.summary.months;
     let label = c.label();
-    let n = thousands(c.rollouts);
+    let runs = counted(c.rollouts, "simulated run", "simulated runs");
+    let times = if c.rollouts == 1 {
+        "once".to_string()
+    } else {
+        format!("{} times", thousands(c.rollouts))
+    };
     let mut body = header(
         "partnersim what-if comparison",
         &label,
         &format!(
-            "What changes when one thing changes: {} simulated runs of each scenario over {}, compared with {}.",
-            n,
+            "What changes when one thing changes: {} of each scenario over {}, compared with {}.",
+            runs,
             words::duration(months),
             first.name
         ),
     );
     let pairing = match c.pairing {
         Pairing::Common => format!(
-            "Each scenario was simulated {n} times with the <strong>same chance events</strong>: run 1 of every scenario meets the same staff departures, funding decisions, reorganisations and challenges as run 1 of the others, except where the change itself alters them. Differences therefore come from the change, not from luck, and are measured far more precisely than by comparing separate runs. Intervals of differences are paired 95% intervals."
+            "Each scenario was simulated {times} with the <strong>same chance events</strong>: run 1 of every scenario meets the same staff departures, funding decisions, reorganisations and challenges as run 1 of the others, except where the change itself alters them. Differences therefore come from the change, not from luck, and are measured far more precisely than by comparing separate runs. Intervals of differences are paired 95% intervals."
         ),
         Pairing::Independent => format!(
-            "Each scenario was simulated {n} times with its <strong>own, unrelated chance events</strong> (<code>--independent</code>). Differences mix the effect of the change with luck, so their intervals are wider than with common chance events; run without <code>--independent</code> to narrow them."
+            "Each scenario was simulated {times} with its <strong>own, unrelated chance events</strong> (<code>--independent</code>). Differences mix the effect of the change with luck, so their intervals are wider than with common chance events; run without <code>--independent</code> to narrow them."
         ),
     };
     writeln!(body, "<p class=\"callout\">{pairing}</p>").expect("write to string");
@@ -660,11 +692,16 @@ pub fn compare_report(
                     Cell::Num(ci),
                     Cell::Text(match (clear(e), e.ci_low, e.ci_high) {
                         (Some(true), _, _) => "yes".into(),
-                        (_, Some(lo), Some(hi)) if lo == 0.0 && hi == 0.0 => {
+                        // For a share, a [0, 0] paired interval means no rollout's outcome
+                        // changed; a resampled median can stay put while runs change.
+                        (_, Some(lo), Some(hi)) if lo == 0.0 && hi == 0.0 && key != MEDIAN_KEY => {
                             "no change in any run".into()
                         }
                         (Some(false), _, _) => "no: it could be zero".into(),
-                        _ if key == MEDIAN_KEY => "fewer than half got there".into(),
+                        _ if key == MEDIAN_KEY && (e.a.is_none() || e.b.is_none()) => {
+                            "fewer than half got there".into()
+                        }
+                        _ if key == MEDIAN_KEY => "no: the interval is unbounded".into(),
                         _ => "n/a".into(),
                     }),
                 ]);
@@ -854,4 +891,41 @@ pub fn compare_report(
         &format!("{label}: partnersim what-if comparison"),
         &body,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(difference: Option<f64>, lo: Option<f64>, hi: Option<f64>) -> Entry {
+        Entry {
+            scenario: "b".into(),
+            a: Some(65.0),
+            b: Some(57.0),
+            difference,
+            ci_low: lo,
+            ci_high: hi,
+        }
+    }
+
+    /// A missing end is unbounded on its side only: the known end can still exclude zero.
+    #[test]
+    fn an_interval_with_one_end_can_be_clear() {
+        assert_eq!(clear(&entry(Some(-8.0), None, Some(-6.0))), Some(true));
+        assert_eq!(clear(&entry(Some(-8.0), None, Some(1.0))), Some(false));
+        assert_eq!(clear(&entry(Some(3.0), Some(2.0), None)), Some(true));
+        assert_eq!(clear(&entry(Some(3.0), Some(-1.0), None)), Some(false));
+        assert_eq!(clear(&entry(Some(0.0), None, None)), None);
+        assert_eq!(clear(&entry(None, None, None)), None);
+        assert_eq!(
+            clear(&entry(Some(-8.0), Some(-9.0), Some(-6.0))),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn counts_take_the_right_number() {
+        assert_eq!(counted(1, "rollout", "rollouts"), "1 rollout");
+        assert_eq!(counted(10_000, "rollout", "rollouts"), "10,000 rollouts");
+    }
 }
