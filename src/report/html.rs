@@ -199,7 +199,7 @@ pub fn figure(svg: &str, label: &str, caption: &str) -> String {
 pub fn pct(share: f64) -> String {
     if share > 0.0 && share < 0.0005 {
         "<0.1%".to_string()
-    } else if share < 1.0 && share >= 0.9995 {
+    } else if (0.9995..1.0).contains(&share) {
         ">99.9%".to_string()
     } else {
         format!("{:.1}%", 100.0 * share)
