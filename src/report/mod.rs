@@ -125,7 +125,7 @@ fn headline_cards(s: &Summary) -> String {
             pct(s.folded.ci_low),
             pct(s.folded.ci_high)
         ),
-        &format!("Share that stopped altogether before month {}.", s.months),
+        &format!("Share that stopped altogether by month {}.", s.months),
     ));
     out.push_str("</div>\n");
     out
@@ -560,7 +560,15 @@ fn months_range(lo: f64, hi: f64) -> String {
     } else if lo > 0.0 {
         format!("{lo:.0} to {hi:.0} months later")
     } else {
-        format!("{} to {}", sooner_later(lo), sooner_later(hi))
+        // An end at zero reads "no change", not "no sooner or later".
+        let end = |x: f64| {
+            if x == 0.0 {
+                "no change".to_string()
+            } else {
+                sooner_later(x)
+            }
+        };
+        format!("{} to {}", end(lo), end(hi))
     }
 }
 
@@ -921,6 +929,13 @@ mod tests {
             clear(&entry(Some(-8.0), Some(-9.0), Some(-6.0))),
             Some(true)
         );
+    }
+
+    #[test]
+    fn month_intervals_read_plainly() {
+        assert_eq!(months_range(-8.0, -7.0), "7 to 8 months sooner");
+        assert_eq!(months_range(-3.0, 0.0), "3 months sooner to no change");
+        assert_eq!(months_range(-1.0, 2.0), "1 month sooner to 2 months later");
     }
 
     #[test]
