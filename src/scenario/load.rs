@@ -173,8 +173,8 @@ fn syntax_error(file: &Path, text: &str, err: &toml::de::Error) -> ScenarioError
 }
 
 /// The key written on the line at `offset`, under the table header above it, read from the text
-/// alone: for the errors the structured walk cannot place, such as a number too large for TOML
-/// (`months = 99999999999999999999`) or a table written as an array (`[[agencies]]`).
+/// alone: for text the structured walk ([`path_at`]) cannot parse, such as a number too large for
+/// its TOML parser (`months = 99999999999999999999`).
 fn key_on_line(text: &str, offset: usize) -> String {
     let offset = offset.min(text.len());
     let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);

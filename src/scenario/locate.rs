@@ -97,8 +97,8 @@ pub fn span_of(text: &str, path: &[Seg]) -> Option<std::ops::Range<usize>> {
     span
 }
 
-/// The deepest key path whose key or value contains `offset`: names the field a parse error
-/// points at.
+/// The deepest key path whose key, value or table header contains `offset`: names the field a
+/// parse error points at (a header such as `[[agencies]]` names its table).
 pub fn path_at(text: &str, offset: usize) -> Vec<Seg> {
     let Ok(doc) = Document::parse(text.to_string()) else {
         return Vec::new();
@@ -118,11 +118,11 @@ fn walk_table(table: &dyn toml_edit::TableLike, offset: usize, path: &mut Vec<Se
         let hit_key = contains(key_span, offset);
         path.push(Seg::Key(key.to_string()));
         let inner = match item {
-            Item::Table(t) => walk_table(t, offset, path),
+            Item::Table(t) => walk_table(t, offset, path) || contains(t.span(), offset),
             Item::Value(v) => walk_value(v, offset, path),
             Item::ArrayOfTables(a) => a.iter().enumerate().any(|(i, t)| {
                 path.push(Seg::Index(i));
-                let hit = walk_table(t, offset, path);
+                let hit = walk_table(t, offset, path) || contains(t.span(), offset);
                 if !hit {
                     path.pop();
                 }

@@ -244,17 +244,16 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
                 Seg::Key("funds_posts".into()),
                 Seg::Index(i),
             ];
-            let level = match level {
-                None => None,
-                Some(l) => match Level::ALL.iter().copied().find(|x| x.key() == l) {
-                    Some(l) => Some(l),
-                    None => {
-                        p.push((at, format!("`{target}` must be an agency name, optionally followed by .strategic, .interface or .operational")));
-                        continue;
-                    }
-                },
-            };
-            let Some(a) = s.agencies.get(agency) else {
+            // `Err` for a level that is not one of the three.
+            let level = level.map_or(Ok(None), |l| {
+                Level::ALL
+                    .iter()
+                    .copied()
+                    .find(|x| x.key() == l)
+                    .map(Some)
+                    .ok_or(())
+            });
+            let (Some(a), Ok(level)) = (s.agencies.get(agency), level) else {
                 p.push((at, format!("`{target}` must be an agency name, optionally followed by .strategic, .interface or .operational")));
                 continue;
             };

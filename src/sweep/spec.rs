@@ -25,7 +25,7 @@ use toml_edit::{Item, TableLike, Value};
 
 use super::error::SweepError;
 use super::plan::{self, ParamValue};
-use crate::scenario::locate::{Seg, format_path, line_col, parse_path};
+use crate::scenario::locate::{Seg, format_path, line_col, parse_path, path_at};
 use crate::scenario::{Scenario, ScenarioError};
 
 /// How points are chosen.
@@ -505,57 +505,7 @@ fn field_at(text: &str, span: std::ops::Range<usize>) -> Vec<Seg> {
     if span.is_empty() && span.start == 0 {
         return Vec::new();
     }
-    let Ok(doc) = toml_edit::Document::parse(text.to_string()) else {
-        return Vec::new();
-    };
-    let mut path = Vec::new();
-    field_in_table(doc.as_table(), span.start, &mut path);
-    path
-}
-
-fn within(span: Option<std::ops::Range<usize>>, offset: usize) -> bool {
-    span.is_some_and(|s| s.start <= offset && offset < s.end.max(s.start + 1))
-}
-
-fn field_in_table(table: &dyn TableLike, offset: usize, path: &mut Vec<Seg>) -> bool {
-    for (key, item) in table.iter() {
-        path.push(Seg::Key(key.to_string()));
-        let inner = match item {
-            Item::Value(v) => field_in_value(v, offset, path),
-            Item::Table(t) => field_in_table(t, offset, path) || within(t.span(), offset),
-            Item::ArrayOfTables(a) => a.iter().enumerate().any(|(i, t)| {
-                path.push(Seg::Index(i));
-                let hit = field_in_table(t, offset, path) || within(t.span(), offset);
-                if !hit {
-                    path.pop();
-                }
-                hit
-            }),
-            Item::None => false,
-        };
-        if inner || within(table.key(key).and_then(|k| k.span()), offset) {
-            return true;
-        }
-        path.pop();
-    }
-    false
-}
-
-fn field_in_value(value: &Value, offset: usize, path: &mut Vec<Seg>) -> bool {
-    match value {
-        Value::InlineTable(t) => field_in_table(t, offset, path) || within(value.span(), offset),
-        Value::Array(a) => {
-            for (i, v) in a.iter().enumerate() {
-                path.push(Seg::Index(i));
-                if field_in_value(v, offset, path) {
-                    return true;
-                }
-                path.pop();
-            }
-            within(value.span(), offset)
-        }
-        _ => within(value.span(), offset),
-    }
+    path_at(text, span.start)
 }
 
 /// The type of the scenario value a parameter sets: swept values are converted to it.
