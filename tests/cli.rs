@@ -385,7 +385,7 @@ fn a_zero_divisor_parameter_is_rejected() {
         &[
             "zero_divisor.toml:4:1",
             "params.progress.leader_ramp",
-            "above 0",
+            "at least 1e-6 (it divides)",
         ],
     );
 }

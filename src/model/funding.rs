@@ -51,7 +51,7 @@ pub(super) fn funding<R: rand::Rng, O: Observer>(
                 st.stream_mainstream[i] = true;
                 obs.event(month, Event::FundingMainstreamed { stream: i as u8 });
             } else if below(u, f.mainstream + renewal) {
-                st.stream_term_end[i] += f.term;
+                st.stream_term_end[i] = st.stream_term_end[i].saturating_add(f.term);
                 obs.event(month, Event::FundingRenewed { stream: i as u8 });
             } else {
                 st.stream_active[i] = false;

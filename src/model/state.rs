@@ -286,7 +286,8 @@ impl State {
             let s = &setup.stream[i];
             self.stream_active[i] = s.start == 0;
             self.stream_mainstream[i] = s.term == 0;
-            self.stream_term_end[i] = s.start + s.term;
+            // Saturating: a term longer than any horizon simply never ends (u32 would wrap).
+            self.stream_term_end[i] = s.start.saturating_add(s.term);
         }
         self.milestones[Milestone::PooledBudget.index()] = setup.pooled_budget;
     }

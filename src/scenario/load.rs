@@ -79,6 +79,14 @@ pub fn load_with(path: &Path, overlay: Option<&toml::Table>) -> Result<Loaded, S
         let alone: Scenario = toml::from_str(&text).map_err(|e| syntax_error(&file, &text, &e))?;
         let table: toml::Table =
             toml::from_str(&text).map_err(|e| syntax_error(&file, &text, &e))?;
+        if let Some((at, expected, found)) = overlong_array(&table) {
+            return Err(ScenarioError::Syntax(Located {
+                file: file.clone(),
+                line: span_of(&text, &at).map(|span| line_col(&text, span.start)),
+                key: format_path(&at),
+                message: format!("takes {expected} values, found {found}"),
+            }));
+        }
         if let Some(base) = alone.extends {
             let dir = file.parent().unwrap_or_else(|| Path::new("."));
             next = Some(dir.join(base));
@@ -120,6 +128,55 @@ pub fn load_with(path: &Path, overlay: Option<&toml::Table>) -> Result<Loaded, S
             })?;
     scenario.params_set = params_set;
     Ok(Loaded { scenario, sources })
+}
+
+/// A fixed-length array written with too many values: its path, the length the schema takes and
+/// the length found. The schema check of one file catches arrays that are too short, but its
+/// TOML reader ignores values past the end; the merged check would catch them with no line.
+/// The lengths are read from the defaults, so a new array parameter is covered without a line
+/// here.
+fn overlong_array(table: &toml::Table) -> Option<(Vec<Seg>, usize, usize)> {
+    fn walk(
+        file: &toml::Table,
+        defaults: &toml::Table,
+        at: &mut Vec<Seg>,
+    ) -> Option<(Vec<Seg>, usize, usize)> {
+        for (key, value) in file {
+            at.push(Seg::Key(key.clone()));
+            match (value, defaults.get(key)) {
+                (toml::Value::Table(f), Some(toml::Value::Table(d))) => {
+                    if let Some(found) = walk(f, d, at) {
+                        return Some(found);
+                    }
+                }
+                (toml::Value::Array(f), Some(toml::Value::Array(d))) if f.len() > d.len() => {
+                    return Some((at.clone(), d.len(), f.len()));
+                }
+                _ => {}
+            }
+            at.pop();
+        }
+        None
+    }
+    if let Some(toml::Value::Table(params)) = table.get("params") {
+        let defaults =
+            toml::Table::try_from(Params::default()).expect("parameter defaults serialise to TOML");
+        let mut at = vec![Seg::Key("params".into())];
+        if let Some(found) = walk(params, &defaults, &mut at) {
+            return Some(found);
+        }
+    }
+    if let Some(toml::Value::Table(agencies)) = table.get("agencies") {
+        for (name, agency) in agencies {
+            if let Some(toml::Value::Array(culture)) = agency.get("culture") {
+                if culture.len() > 2 {
+                    let at = ["agencies", name, "culture"].map(|k| Seg::Key(k.into()));
+                    return Some((at.to_vec(), 2, culture.len()));
+                }
+            }
+        }
+    }
+    None
 }
 
 /// Dotted paths of the leaves of `table` (arrays are leaves: they are replaced whole).

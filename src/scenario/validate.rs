@@ -30,6 +30,7 @@ const UNIT_PARAMS: &[&str] = &[
     "commitment.directed_rate_factor",
     "commitment.outside_council_rate_factor",
     "challenges.issue_decay",
+    "challenges.fiscal_conflict",
     "challenges.chair_relief",
     "progress.weakest_agency_weight",
     "progress.steering_commitment",
@@ -57,7 +58,7 @@ fn unit(problems: &mut Vec<Problem>, path: &str, v: f64) {
     if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
         problems.push((
             key(path),
-            format!("must be a probability or share between 0 and 1, got {v}"),
+            format!("must be a probability or share between 0 and 1, got {v:?}"),
         ));
     }
 }
@@ -66,7 +67,7 @@ fn range(problems: &mut Vec<Problem>, path: &str, v: f64, lo: f64, hi: f64) {
     if !(v.is_finite() && v >= lo && v <= hi) {
         problems.push((
             key(path),
-            format!("must be a finite number from {lo} to {hi}, got {v}"),
+            format!("must be a finite number from {lo} to {hi}, got {v:?}"),
         ));
     }
 }
@@ -78,7 +79,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         p.push((
             key("name"),
             format!(
-                "{:?} cannot name the output directory: it must not be empty, start with '.', or contain '/', '\\' or control characters (without a `name`, the file name is used)",
+                "{:?} cannot name the output directory: it must not be empty, longer than {NAME_MAX} bytes, start with '.', or contain '/', '\\' or control characters (without a `name`, the file name is used)",
                 s.name
             ),
         ));
@@ -131,13 +132,14 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         "structure.role_overlap",
         st.role_overlap.unwrap_or(f64::NAN),
     );
-    range(
-        &mut p,
-        "structure.funding_need",
-        st.funding_need.unwrap_or(f64::NAN),
-        0.0,
-        100.0,
-    );
+    let funding_need = st.funding_need.unwrap_or(f64::NAN);
+    range(&mut p, "structure.funding_need", funding_need, 0.0, 100.0);
+    if funding_need > 0.0 && funding_need < DIVISOR_MIN {
+        p.push((
+            key("structure.funding_need"),
+            format!("must be 0 or at least {DIVISOR_MIN:e} (the money required is divided by it), got {funding_need:?}"),
+        ));
+    }
 
     for (name, a) in &s.agencies {
         let at = |field: &str| format!("agencies.{name}.{field}");
@@ -293,10 +295,10 @@ fn validate_params(s: &Scenario, p: &mut Vec<Problem>) {
         .collect();
     while let Some((path, value)) = stack.pop() {
         match value {
-            toml::Value::Float(f) if !(f.is_finite() && *f >= 0.0) => {
+            toml::Value::Float(f) if !plausible(*f) => {
                 p.push((
                     key(&path),
-                    format!("must be a finite, non-negative number, got {f}"),
+                    format!("must be a finite number from 0 to {PARAM_MAX:e}, got {f:?}"),
                 ));
             }
             toml::Value::Table(t) => {
@@ -313,7 +315,7 @@ fn validate_params(s: &Scenario, p: &mut Vec<Problem>) {
     for path in UNIT_PARAMS {
         let full = format!("params.{path}");
         if let Some(v) = lookup(&table, path).and_then(toml::Value::as_float) {
-            if v.is_finite() && v >= 0.0 {
+            if plausible(v) {
                 unit(p, &full, v);
             }
         }
@@ -326,7 +328,7 @@ fn validate_params(s: &Scenario, p: &mut Vec<Problem>) {
             ("severity", k.severity),
             ("resolution", k.resolution),
         ] {
-            if v.is_finite() && v >= 0.0 {
+            if plausible(v) {
                 unit(p, &format!("params.challenges.{}.{field}", kind.key()), v);
             }
         }
@@ -336,7 +338,7 @@ fn validate_params(s: &Scenario, p: &mut Vec<Problem>) {
         if !(*r > 0.0 && *r <= 1.0) {
             p.push((
                 key(&format!("params.progress.stage_rate[{i}]")),
-                format!("must be above 0 and at most 1 per month, got {r}"),
+                format!("must be above 0 and at most 1 per month, got {r:?}"),
             ));
         }
     }
@@ -377,7 +379,8 @@ fn validate_params(s: &Scenario, p: &mut Vec<Problem>) {
         0.0,
         12.0,
     );
-    // Divisors: 0 would make leadership's ramp and communication's sufficiency undefined.
+    // Divisors: 0 would make leadership's ramp and communication's sufficiency undefined, and a
+    // value so small that its reciprocal overflows would make "no contact" count as sufficient.
     for (path, v) in [
         ("params.progress.leader_ramp", pr.leader_ramp),
         (
@@ -385,8 +388,22 @@ fn validate_params(s: &Scenario, p: &mut Vec<Problem>) {
             s.params.interaction.communication_contact_need,
         ),
     ] {
-        if v == 0.0 {
-            p.push((key(path), "must be above 0".into()));
+        if plausible(v) && v < DIVISOR_MIN {
+            p.push((
+                key(path),
+                format!("must be at least {DIVISOR_MIN:e} (it divides), got {v:?}"),
+            ));
+        }
+    }
+    // The money a stage requires is a product of three numbers; a positive product so small
+    // that its reciprocal overflows would turn adequacy into NaN, so each factor is either 0
+    // (nothing required) or at least DIVISOR_MIN.
+    for (i, r) in s.params.funding.stage_requirement.iter().enumerate() {
+        if plausible(*r) && *r > 0.0 && *r < DIVISOR_MIN {
+            p.push((
+                key(&format!("params.funding.stage_requirement[{i}]")),
+                format!("must be 0 or at least {DIVISOR_MIN:e}, got {r:?}"),
+            ));
         }
     }
     if s.params.folding.key_staff_months == 0 {
@@ -403,6 +420,18 @@ fn validate_params(s: &Scenario, p: &mut Vec<Problem>) {
     }
 }
 
+/// Largest value of a parameter without a narrower range. No parameter means anything near it,
+/// and products of a few parameters stay far from overflow (factor weights summing to infinity
+/// would make every normalised weight 0, a noise of 1e308 makes pressures NaN).
+const PARAM_MAX: f64 = 1e6;
+
+/// Smallest positive value of a quantity the model divides by: its reciprocal stays finite.
+const DIVISOR_MIN: f64 = 1e-6;
+
+fn plausible(v: f64) -> bool {
+    v.is_finite() && (0.0..=PARAM_MAX).contains(&v)
+}
+
 fn lookup<'a>(table: &'a toml::Table, dotted: &str) -> Option<&'a toml::Value> {
     let mut parts = dotted.split('.');
     let mut value = table.get(parts.next()?)?;
@@ -415,11 +444,16 @@ fn lookup<'a>(table: &'a toml::Table, dotted: &str) -> Option<&'a toml::Value> {
 /// Funding sources that are not agencies; no agency may take these names.
 const RESERVED_SOURCES: [&str; 2] = ["grant", "joint"];
 
+/// Longest scenario name in bytes: file systems allow 255 for a directory name, and the
+/// output is staged under `.<name>.partial-<pid>` first.
+const NAME_MAX: usize = 200;
+
 /// Scenario names, which name the default output directory `output/<name>`: one path component
 /// (no separator, so no `..` and no absolute path), not hidden, nothing a terminal would act on.
 /// Otherwise free text, as a planner's label may be.
 fn output_name(name: &str) -> bool {
     !name.is_empty()
+        && name.len() <= NAME_MAX
         && !name.starts_with('.')
         && !name
             .chars()

@@ -1,0 +1,193 @@
+//! Values at the edges of what a scenario may say: each is either refused with the file, line and
+//! key, or simulated as its meaning says, never turned into NaN, infinity or a wrapped integer.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use partnersim::engine::{self, RunConfig};
+use partnersim::model::Setup;
+use partnersim::scenario::Scenario;
+use partnersim::stats::Aggregate;
+
+const TWO_AGENCIES: &str = "[agencies.education]\n[agencies.health]\n";
+
+fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let file = dir.join(name);
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
+/// `partnersim check FILE`: (exit code, stderr).
+fn check(file: &Path) -> (i32, String) {
+    let out = Command::cargo_bin("partnersim")
+        .unwrap()
+        .arg("check")
+        .arg(file)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn aggregate(file: &Path) -> Aggregate {
+    let s = Scenario::from_file(file).unwrap();
+    engine::run(&Setup::new(&s), &RunConfig::new(300, 3, 1), &|_| {})
+}
+
+#[test]
+fn an_array_with_too_many_values_is_refused_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    for (text, line, key, expected, found) in [
+        (
+            "[agencies.education]\nculture = [0.1, 0.2, 0.3]\n[agencies.health]\n",
+            2,
+            "agencies.education.culture",
+            2,
+            3,
+        ),
+        (
+            "[agencies.education]\n[agencies.health]\n[params.progress]\nfactor_weights = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n",
+            4,
+            "params.progress.factor_weights",
+            9,
+            10,
+        ),
+        (
+            "[agencies.education]\n[agencies.health]\n\n[params.funding]\nstage_requirement = [0, 0.1, 0.5, 0.9, 1, 1, 1]\n",
+            5,
+            "params.funding.stage_requirement",
+            6,
+            7,
+        ),
+    ] {
+        let file = write(dir.path(), "long.toml", text);
+        let (code, err) = check(&file);
+        assert_eq!(code, 3, "{err}");
+        assert!(
+            err.contains(&format!("long.toml:{line}:"))
+                && err.contains(&format!("`{key}`"))
+                && err.contains(&format!("takes {expected} values, found {found}")),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn numbers_whose_arithmetic_would_overflow_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for (table, line, key, says) in [
+        (
+            "[params.environment]\npressure_noise_sd = 1e308",
+            4,
+            "params.environment.pressure_noise_sd",
+            "from 0 to 1e6, got 1e308",
+        ),
+        (
+            "[params.progress]\nfactor_weights = [1e308, 1e308, 1, 1, 1, 1, 1, 1, 1]",
+            4,
+            "params.progress.factor_weights[0]",
+            "from 0 to 1e6",
+        ),
+        (
+            "[params.interaction]\ncommunication_contact_need = 5e-324",
+            4,
+            "params.interaction.communication_contact_need",
+            "at least 1e-6 (it divides), got 5e-324",
+        ),
+        (
+            "[params.progress]\nleader_ramp = 0.0",
+            4,
+            "params.progress.leader_ramp",
+            "at least 1e-6",
+        ),
+        (
+            "[params.funding]\nstage_requirement = [0, 1e-300, 0.5, 0.9, 1, 1]",
+            4,
+            "params.funding.stage_requirement[1]",
+            "must be 0 or at least 1e-6",
+        ),
+        (
+            "[structure]\nfunding_need = 1e-300",
+            4,
+            "structure.funding_need",
+            "must be 0 or at least 1e-6",
+        ),
+        (
+            "[params.challenges]\nfiscal_conflict = 2.5",
+            4,
+            "params.challenges.fiscal_conflict",
+            "between 0 and 1, got 2.5",
+        ),
+    ] {
+        let file = write(dir.path(), "edge.toml", &format!("{TWO_AGENCIES}{table}\n"));
+        let (code, err) = check(&file);
+        assert_eq!(code, 3, "{table}: {err}");
+        assert!(
+            err.contains(&format!("edge.toml:{line}:"))
+                && err.contains(&format!("`{key}`"))
+                && err.contains(says),
+            "{table}: {err}"
+        );
+    }
+    // The same keys at ordinary values are accepted.
+    let file = write(
+        dir.path(),
+        "fine.toml",
+        &format!(
+            "{TWO_AGENCIES}[structure]\nfunding_need = 0\n[params.interaction]\ncommunication_contact_need = 1e-6\n[params.challenges]\nfiscal_conflict = 1.0\n"
+        ),
+    );
+    let (code, err) = check(&file);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn a_name_too_long_for_the_staging_directory_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "a".repeat(201);
+    let file = write(
+        dir.path(),
+        "named.toml",
+        &format!("name = \"{long}\"\n{TWO_AGENCIES}"),
+    );
+    let (code, err) = check(&file);
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains("named.toml:1:") && err.contains("200 bytes"),
+        "{err}"
+    );
+    let file = write(
+        dir.path(),
+        "named.toml",
+        &format!("name = \"{}\"\n{TWO_AGENCIES}", "a".repeat(200)),
+    );
+    assert_eq!(check(&file).0, 0);
+}
+
+/// A term so long that `start + term` passes `u32::MAX` must behave like any term beyond the
+/// horizon: the stream never ends. It used to wrap round to an end at month 0, so the stream
+/// counted as ending every month (fiscal challenge nearly always, short-term departures).
+#[test]
+fn a_term_past_the_largest_month_never_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let stream = |term: u64| {
+        format!(
+            "{TWO_AGENCIES}[funding.grant]\nmonthly = 10.0\nstart = 1\nterm_months = {term}\nfunds_posts = [\"education\"]\n"
+        )
+    };
+    let wraps = aggregate(&write(dir.path(), "max.toml", &stream(u64::from(u32::MAX))));
+    let long = aggregate(&write(dir.path(), "long.toml", &stream(1_000_000)));
+    assert_eq!(wraps, long);
+    // A term that is never reached pays like a mainstream stream, month for month.
+    let renewing = format!(
+        "{TWO_AGENCIES}[funding.grant]\nmonthly = 10.0\nterm_months = 4294967295\nrenewal_probability = 1.0\n"
+    );
+    let mainstream = format!("{TWO_AGENCIES}[funding.grant]\nmonthly = 10.0\n");
+    assert_eq!(
+        aggregate(&write(dir.path(), "renewing.toml", &renewing)),
+        aggregate(&write(dir.path(), "mainstream.toml", &mainstream)),
+        "a stream that never reaches its term's end pays like a mainstream one"
+    );
+}
