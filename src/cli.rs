@@ -61,10 +61,22 @@ impl Cli {
         cli
     }
 
-    /// Checks relations between arguments: `--age-min` no later than `--age-max` (each against
-    /// the other's default when only one is given).
+    /// Checks what clap's attributes cannot say: compare's number of scenarios, and `--age-min`
+    /// no later than `--age-max` (each against the other's default when only one is given).
     pub fn check(&self) -> Result<(), clap::Error> {
         use clap::CommandFactory;
+        if let Command::Compare(a) = &self.command {
+            let most = crate::plot::style::SCENARIO_COLOURS.len();
+            if a.files.len() > most {
+                return Err(Cli::command().error(
+                    clap::error::ErrorKind::TooManyValues,
+                    format!(
+                        "compare takes at most {most} scenarios, got {}: the charts tell them apart by {most} colours (for many variants of one scenario, use a sweep)",
+                        a.files.len()
+                    ),
+                ));
+            }
+        }
         let study = match &self.command {
             Command::Study(a) => &a.study,
             Command::Calibrate(a) => &a.study,
@@ -330,7 +342,9 @@ pub struct RunArgs {
 #[derive(Debug, Args)]
 #[command(mut_arg("out", |a| a.help("Output directory (default: output/compare-<first>-vs-<second>…)")))]
 pub struct CompareArgs {
-    /// Scenario files (TOML): the first is the baseline every other is compared with.
+    /// Scenario files (TOML), 2 to 8: the first is the baseline every other is compared with.
+    /// The charts overlay the scenarios in eight colour-blind-safe colours; for more variants
+    /// of one scenario, a sweep is the tool.
     #[arg(required = true, num_args = 2..)]
     pub files: Vec<PathBuf>,
     /// Number of rollouts of each scenario.

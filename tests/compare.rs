@@ -507,3 +507,23 @@ fn one_rollout_is_singular() {
     }
     assert!(html.contains("1 simulated run of this initiative"));
 }
+
+/// The charts tell scenarios apart by colour alone: eight compare (each its own colour), a ninth
+/// is refused before anything runs, rather than drawn in the first one's colour.
+#[test]
+fn compare_takes_at_most_as_many_scenarios_as_colours() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("nine");
+    let refused = partnersim()
+        .arg("compare")
+        .args(std::iter::repeat_n(arg(REFERENCE), 9))
+        .args(["--rollouts", "5", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(stderr.contains("at most 8 scenarios, got 9"), "{stderr}");
+    assert!(!out.exists());
+    let (_tmp, _out, json) = compare(&[REFERENCE; 8], &["--rollouts", "5"]);
+    assert_eq!(json["scenarios"].as_array().map(Vec::len), Some(8));
+}

@@ -287,7 +287,8 @@ pub fn legend_column_width<DB: DrawingBackend>(
 }
 
 /// Colours of compared scenarios, in order (Okabe and Ito's colour-blind-safe palette, the first
-/// the charts' usual accent); cycled beyond eight.
+/// the charts' usual accent). `compare` takes at most this many scenarios, so that no two
+/// share a colour.
 pub const SCENARIO_COLOURS: [RGBColor; 8] = [
     ACCENT,
     RGBColor(0xd5, 0x5e, 0x00), // vermilion
