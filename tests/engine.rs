@@ -1,6 +1,10 @@
 //! Reproducibility and the model's behaviour at the extremes, through the library.
 
+mod common;
+
 use std::path::{Path, PathBuf};
+
+use common::Paired;
 
 use partnersim::engine::{self, RunConfig};
 use partnersim::export;
@@ -22,10 +26,6 @@ fn aggregate(s: &Scenario, rollouts: u64, seed: u64, threads: usize) -> Aggregat
         &RunConfig::new(rollouts, seed, threads),
         &|_| {},
     )
-}
-
-fn share(agg: &Aggregate) -> f64 {
-    agg.reached_by(agg.months) as f64 / agg.rollouts as f64
 }
 
 #[test]
@@ -127,69 +127,98 @@ fn snapshot_of_a_small_fixed_seed_run() {
     );
 }
 
+/// The extreme cases' bounds hold for the model's probabilities, not just for one sample: the
+/// Wilson 95% interval of the run's count (docs/outputs.md, *Intervals*) must lie wholly on the
+/// right side of the bound. At N = 2,000 a share near the bound has a half-width of about
+/// `1.96 · sqrt(0.05 · 0.95 / 2000) ≈ 0.0096`, so a model whose true probability is on the wrong
+/// side of the bound passes with a chance below 2.5%, while the measured shares (ideal 1997 of
+/// 2000; uncommitted 0 established and 2000 folded of 2000) clear their bounds by far more than
+/// the interval's width.
+fn interval(k: u64, n: u64) -> partnersim::stats::Interval {
+    partnersim::stats::wilson(k, n)
+}
+
 #[test]
 fn ideal_conditions_establish_nearly_always() {
     let s = load("tests/fixtures/ideal.toml");
     let agg = aggregate(&s, 2_000, 11, 0);
-    assert!(share(&agg) >= 0.95, "share {}", share(&agg));
+    let i = interval(agg.reached_by(agg.months), agg.rollouts);
+    assert!(
+        i.ci_low >= 0.95,
+        "share {} (95% CI from {})",
+        i.share,
+        i.ci_low
+    );
 }
 
 #[test]
 fn zero_commitment_almost_never_establishes() {
     let s = load("tests/fixtures/uncommitted.toml");
     let agg = aggregate(&s, 2_000, 12, 0);
-    assert!(share(&agg) <= 0.05, "share {}", share(&agg));
+    let i = interval(agg.reached_by(agg.months), agg.rollouts);
     assert!(
-        agg.folded() as f64 / agg.rollouts as f64 > 0.9,
-        "an uncommitted initiative folds"
+        i.ci_high <= 0.05,
+        "share {} (95% CI to {})",
+        i.share,
+        i.ci_high
+    );
+    let folded = interval(agg.folded(), agg.rollouts);
+    assert!(
+        folded.ci_low > 0.9,
+        "an uncommitted initiative folds: {} (95% CI from {})",
+        folded.share,
+        folded.ci_low
     );
 }
 
-/// Paired comparison: same seeds, one lever worse. The worse scenario's share may exceed the
-/// base's by no more than sampling noise: three standard errors of a share at this N.
-fn never_raises(base: &Scenario, worse: &Scenario, what: &str) {
+/// Paired comparison with common random numbers: the worse scenario's share ever well
+/// established must fall by more than `Z = 3` standard errors of the paired difference (the SE
+/// from the run's own discordant counts, see `common::Paired::se`; one-sided, a 0.13% chance
+/// under no effect) and by at least `min_effect`, the smallest fall that counts as the lever
+/// working. At N = 3,000 the SE is below 0.01, so a 5-point minimum is itself over 5 SE.
+fn lowers_the_share(base: &Scenario, worse: &Scenario, min_effect: f64, what: &str) {
+    const Z: f64 = 3.0;
     let n = 3_000;
-    let (a, b) = (
-        share(&aggregate(base, n, 21, 0)),
-        share(&aggregate(worse, n, 21, 0)),
-    );
-    let se = (a * (1.0 - a) / n as f64).sqrt().max(1.0 / n as f64);
-    assert!(b <= a + 3.0 * se, "{what}: share rose from {a} to {b}");
+    let p = Paired::run(base, worse, n, 21);
+    let (fall, se) = (-p.diff(), p.se());
     assert!(
-        b < a,
-        "{what}: expected a visible fall at N = {n}, got {a} -> {b}"
+        fall > Z * se && fall >= min_effect,
+        "{what}: share {} -> {} of {n} (fall {fall:.4}, paired SE {se:.4}); expected a fall of \
+         more than {Z} SE and at least {min_effect}",
+        p.base,
+        p.other
     );
 }
 
 #[test]
-fn more_turnover_never_raises_the_share() {
+fn more_turnover_lowers_the_share() {
     let base = load("scenarios/reference.toml");
     let mut worse = base.clone();
     for agency in worse.agencies.values_mut() {
         agency.annual_turnover = Some(agency.annual_turnover.unwrap() * 2.5);
     }
-    never_raises(&base, &worse, "turnover x2.5");
+    lowers_the_share(&base, &worse, 0.05, "turnover x2.5");
 }
 
 #[test]
-fn less_funding_never_raises_the_share() {
+fn less_funding_lowers_the_share() {
     let base = load("scenarios/reference.toml");
     let mut worse = base.clone();
     for stream in worse.funding.values_mut() {
         stream.monthly *= 0.6;
     }
-    never_raises(&base, &worse, "funding x0.6");
+    lowers_the_share(&base, &worse, 0.05, "funding x0.6");
 }
 
 #[test]
-fn lower_commitment_never_raises_the_share() {
+fn lower_commitment_lowers_the_share() {
     let base = load("scenarios/reference.toml");
     let mut worse = base.clone();
     for agency in worse.agencies.values_mut() {
         agency.commitment_strategic -= 0.25;
         agency.commitment_operational -= 0.25;
     }
-    never_raises(&base, &worse, "commitment -0.25");
+    lowers_the_share(&base, &worse, 0.05, "commitment -0.25");
 }
 
 /// `model::step`, the month-at-a-time entry point for library users, picks the copy compiled for
@@ -226,6 +255,54 @@ fn stepping_month_by_month_follows_simulate_for_every_agency_count() {
                 format!("{whole:?}"),
                 "{n} agencies, rollout {rollout}: states differ"
             );
+        }
+    }
+}
+
+/// `run_groups` splits the rollouts into contiguous replicate groups that together are exactly
+/// the rollouts of `run`: sizes that sum to n and differ by at most one, each group the
+/// aggregate of its own index range, and their merge `run`'s aggregate.
+#[test]
+fn replicate_groups_cover_every_rollout_once() {
+    use partnersim::engine::runner::group_range;
+    let mut s = load("scenarios/reference.toml");
+    s.months = 24;
+    let setup = Setup::new(&s);
+    for n in [1u64, 7, 30, 1001] {
+        let config = RunConfig::new(n, 13, 0);
+        let whole = engine::run(&setup, &config, &|_| {});
+        for groups in 1..=5u64 {
+            let parts = engine::run_groups(&setup, &config, groups);
+            let expected = groups.min(n);
+            assert_eq!(parts.len() as u64, expected, "n {n}, {groups} groups");
+            let sizes: Vec<u64> = parts.iter().map(|g| g.rollouts).collect();
+            assert_eq!(sizes.iter().sum::<u64>(), n, "n {n}, groups {sizes:?}");
+            assert!(
+                sizes.iter().max().unwrap() - sizes.iter().min().unwrap() <= 1,
+                "n {n}: unbalanced groups {sizes:?}"
+            );
+            let mut next = 0;
+            let mut merged = Aggregate::new(s.months);
+            for (g, part) in parts.iter().enumerate() {
+                let range = group_range(n, expected, g as u64);
+                assert_eq!(range.start, next, "n {n}, group {g}: contiguous");
+                assert_eq!(range.end - range.start, part.rollouts, "n {n}, group {g}");
+                next = range.end;
+                let alone = engine::run(
+                    &setup,
+                    &RunConfig {
+                        rollouts: part.rollouts,
+                        seed: 13,
+                        threads: 1,
+                        first: range.start,
+                    },
+                    &|_| {},
+                );
+                assert_eq!(part, &alone, "n {n}, group {g} of {groups}");
+                merged.merge(part);
+            }
+            assert_eq!(next, n);
+            assert_eq!(merged, whole, "n {n}, {groups} groups merged");
         }
     }
 }
