@@ -74,4 +74,38 @@ mod tests {
         assert_eq!(x, b.staffing.next_u64());
         assert_ne!(x, a.contacts.next_u64());
     }
+
+    /// Every process has a stream of its own: the first draws of each of the six streams differ
+    /// from those of every other (all 15 pairs), so no two processes share random numbers.
+    #[test]
+    fn all_six_process_streams_differ_pairwise() {
+        for (seed, index) in [(42, 7), (0, 0), (1, 123_456)] {
+            let mut s = streams_for(seed, index);
+            let first =
+                |rng: &mut ChaCha8Rng| -> [u64; 4] { std::array::from_fn(|_| rng.next_u64()) };
+            let draws = [
+                ("shocks", first(&mut s.shocks)),
+                ("funding", first(&mut s.funding)),
+                ("staffing", first(&mut s.staffing)),
+                ("contacts", first(&mut s.contacts)),
+                ("challenges", first(&mut s.challenges)),
+                ("milestones", first(&mut s.milestones)),
+            ];
+            let mut pairs = 0;
+            for (i, (a, x)) in draws.iter().enumerate() {
+                for (b, y) in &draws[i + 1..] {
+                    assert_ne!(
+                        x, y,
+                        "{a} and {b} share a stream (seed {seed}, rollout {index})"
+                    );
+                    pairs += 1;
+                }
+            }
+            assert_eq!(pairs, 15);
+            // And each is repeatable: the same seed and index give the same six streams.
+            let mut again = streams_for(seed, index);
+            assert_eq!(first(&mut again.challenges), draws[4].1);
+            assert_eq!(first(&mut again.milestones), draws[5].1);
+        }
+    }
 }
