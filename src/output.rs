@@ -291,6 +291,39 @@ mod tests {
         assert_eq!(names(tmp.path()), ["out"]);
     }
 
+    /// When the new result cannot be renamed into place (here its staging directory has gone),
+    /// the old result it was to replace is put back intact, the error names the target, and no
+    /// `.old-` or `.partial-` directory is left beside it.
+    #[test]
+    fn a_failed_replacement_puts_the_old_result_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("out");
+        fs::create_dir_all(target.join("sub")).unwrap();
+        fs::write(target.join("summary.json"), "old result\n").unwrap();
+        fs::write(target.join("sub/f"), "nested\n").unwrap();
+        let staging = Staging::begin(&target, true).unwrap();
+        staging.write("summary.json", "new result\n").unwrap();
+        fs::remove_dir_all(staging.dir()).unwrap();
+        let err = staging.commit().unwrap_err();
+        match &err {
+            OutputError::Io { path, source } => {
+                assert_eq!(path, &target);
+                assert_eq!(source.kind(), ErrorKind::NotFound, "{source}");
+            }
+            other => panic!("expected an I/O error, got {other:?}"),
+        }
+        assert_eq!(
+            fs::read_to_string(target.join("summary.json")).unwrap(),
+            "old result\n"
+        );
+        assert_eq!(
+            fs::read_to_string(target.join("sub/f")).unwrap(),
+            "nested\n"
+        );
+        assert_eq!(names(&target), ["sub", "summary.json"]);
+        assert_eq!(names(tmp.path()), ["out"], "no .old- or .partial- is left");
+    }
+
     #[cfg(unix)]
     #[test]
     fn an_old_copy_that_cannot_be_deleted_does_not_fail_the_commit() {
