@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use partnersim::engine::{self, RunConfig};
-use partnersim::model::{FoldCause, Setup};
+use partnersim::model::{FoldCause, Observer, Setup, State};
 use partnersim::scenario::Scenario;
 use partnersim::trace::{TraceFormat, trace};
 
@@ -75,4 +75,101 @@ fn an_uncommitted_initiative_folds_on_its_lead() {
         "{text}"
     );
     assert!(text.contains("the lead agency's commitment stayed below its floor"));
+}
+
+/// The fold clocks at the end of each month of one rollout.
+#[derive(Default)]
+struct Clocks(Vec<(u32, u32, u32, u32)>);
+
+impl Observer for Clocks {
+    fn month_end(&mut self, _setup: &Setup, st: &State) {
+        self.0
+            .push((st.low_lead, st.low_funding, st.low_partner, st.key_vacant));
+    }
+}
+
+/// Folding precedence (docs/model.md 3.7): when the lead's clock and the funding clock reach
+/// `folding.months` in the same month, the cause is the lead's commitment.
+#[test]
+fn when_lead_and_funding_clocks_run_out_together_the_lead_is_the_cause() {
+    let s = load("tests/fixtures/lead_and_funding_fold_together.toml");
+    let setup = Setup::new(&s);
+    let limit = s.params.folding.months;
+    let mut state = State::default();
+    for k in 0..50 {
+        let mut clocks = Clocks::default();
+        let outcome = engine::simulate(
+            &setup,
+            &mut state,
+            &mut engine::streams_for(1, k),
+            &mut clocks,
+        );
+        let (cause, month) = outcome.fold.expect("the fixture folds");
+        let (lead, funding, partner, _) = *clocks.0.last().unwrap();
+        // The fixture does what it is for: both clocks at the limit in the fold month, and the
+        // partner clock not running.
+        assert_eq!(
+            (lead, funding, partner),
+            (limit, limit, 0),
+            "rollout {k}, month {month}"
+        );
+        assert_eq!(month, limit, "rollout {k}");
+        assert_eq!(cause, FoldCause::LeadCommitment, "rollout {k}");
+    }
+    let (text, _) = trace(&s, 1, 0, TraceFormat::Text);
+    assert!(text.contains("FOLDED: lead_commitment"), "{text}");
+    for clock in ["lead agency education's commitment", "funding adequacy"] {
+        assert!(
+            text.lines()
+                .any(|l| l.contains(clock) && l.contains(&format!("({limit} of {limit} months)"))),
+            "{clock} at its limit:\n{text}"
+        );
+    }
+    let agg = engine::run(&setup, &RunConfig::new(200, 1, 0), &|_| {});
+    assert_eq!(agg.fold_causes[FoldCause::LeadCommitment.index()], 200);
+}
+
+/// A well-established initiative can drop back to developing (a funding cliff) and return; it
+/// keeps the month it *first* became well established (docs/model.md 3.7, *Funding cliff*;
+/// docs/outputs.md: `well_established` counts rollouts that ever got there). Case study 6 does
+/// this in about one rollout in twelve.
+#[test]
+fn a_rollout_that_returns_to_well_established_keeps_its_first_month() {
+    let s = load("scenarios/case-studies/6-mental-health-strategy.toml");
+    let n = 300;
+    let mut first = vec![0u64; s.months as usize + 1];
+    let mut returns = 0;
+    for k in 0..n {
+        let (text, outcome) = trace(&s, 1, k, TraceFormat::Text);
+        // Months in which the trace shows an advance to well established.
+        let mut month = 0;
+        let mut arrivals = Vec::new();
+        for line in text.lines() {
+            if let Some(rest) = line.strip_prefix("month ") {
+                month = rest.split_whitespace().next().unwrap().parse().unwrap();
+            } else if line.trim() == "- advanced to well_established" {
+                arrivals.push(month);
+            }
+        }
+        assert_eq!(
+            outcome.reached_well_established,
+            arrivals.first().copied(),
+            "rollout {k}: arrivals in months {arrivals:?}"
+        );
+        if let Some(&m) = arrivals.first() {
+            first[m as usize] += 1;
+            assert!(
+                text.ends_with(&format!("well established in month {m}\n")),
+                "rollout {k}: {}",
+                text.lines().last().unwrap()
+            );
+        }
+        returns += (arrivals.len() >= 2) as u32;
+    }
+    assert!(
+        returns >= 5,
+        "only {returns} rollouts returned to well established: the test needs some"
+    );
+    let agg = engine::run(&Setup::new(&s), &RunConfig::new(n, 1, 0), &|_| {});
+    assert_eq!(agg.reached_by_month, first);
 }
