@@ -185,7 +185,43 @@ fn trace_prints_history_in_text_and_csv() {
         .clone();
     let text = String::from_utf8(out).unwrap();
     assert!(text.starts_with("month,stage,progress"));
-    assert!(text.lines().count() <= 31 && text.lines().count() >= 2);
+    assert_trace_rows(&text, 30, None);
+}
+
+/// A CSV trace of a `months`-month horizon has a header and one row per month simulated, months
+/// 1, 2, … in order: all `months` of them, or up to the fold month when `fold` is given (the
+/// rollout ends there).
+fn assert_trace_rows(text: &str, months: u32, fold: Option<u32>) {
+    let last = fold.unwrap_or(months);
+    assert_eq!(
+        text.lines().count(),
+        1 + last as usize,
+        "header and one row per month to {last}:\n{text}"
+    );
+    for (i, line) in text.lines().skip(1).enumerate() {
+        let mut fields = line.split(',');
+        assert_eq!(fields.next(), Some((i + 1).to_string().as_str()), "{line}");
+        let stage = fields.next().unwrap();
+        assert_eq!(stage == "folded", Some(i as u32 + 1) == fold, "{line}");
+    }
+}
+
+/// A folded rollout's trace stops at its fold month; the fixture folds in month 6 whatever the
+/// rollout (tests/trace.rs checks why).
+#[test]
+fn a_trace_stops_in_the_fold_month() {
+    let file = fixture("lead_and_funding_fold_together.toml");
+    for rollout in ["0", "5"] {
+        let out = partnersim()
+            .args(["trace", file.to_str().unwrap(), "--rollout", rollout])
+            .args(["--format", "csv", "--months", "30"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        assert_trace_rows(&String::from_utf8(out).unwrap(), 30, Some(6));
+    }
 }
 
 /// Runs a bad scenario and checks the exit code, that the message names what it should, and that
@@ -652,4 +688,90 @@ fn every_shipped_scenario_checks() {
             .assert()
             .success();
     }
+}
+
+/// SHA-256, lower-case hex, of what `partnersim check FILE` prints.
+fn check_sha256(file: &Path) -> String {
+    use sha2::{Digest, Sha256};
+    let out = partnersim()
+        .args(["check", file.to_str().unwrap()])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    Sha256::digest(&out)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// docs/outputs.md, *`manifest.json`*: the seed, rollouts, months and threads are those asked
+/// for; `scenario_sha256` is the SHA-256 of what `check` prints for the resolved scenario; and
+/// the recorded scenario, written back to TOML and run with the recorded seed, rollouts and
+/// months, gives the same summary.json byte for byte.
+#[test]
+fn the_manifest_records_the_run_and_reproduces_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let first = tmp.path().join("first");
+    let flags = ["--seed", "7", "--months", "30", "--threads", "3"];
+    run_into(&reference(), "123", &flags, &first).success();
+    let m = read_json(&first.join("manifest.json"));
+    assert_eq!(m["seed"], 7);
+    assert_eq!(m["rollouts"], 123);
+    assert_eq!(m["months"], 30);
+    assert_eq!(m["threads"], 3);
+    assert_eq!(m["scenario"]["months"], 30);
+    assert_eq!(m["scenario_file"], reference().to_str().unwrap());
+    let summary = std::fs::read_to_string(first.join("summary.json")).unwrap();
+    let s: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    assert_eq!(
+        (s["seed"].clone(), s["rollouts"].clone()),
+        (7.into(), 123.into())
+    );
+
+    // Re-run from the manifest alone.
+    let toml = toml::to_string(&m["scenario"]).expect("the recorded scenario is TOML");
+    let file = tmp.path().join("rerun.toml");
+    std::fs::write(&file, toml).unwrap();
+    let again = tmp.path().join("again");
+    let (seed, rollouts, months) = (
+        m["seed"].to_string(),
+        m["rollouts"].to_string(),
+        m["months"].to_string(),
+    );
+    run_into(
+        &file,
+        &rollouts,
+        &["--seed", &seed, "--months", &months, "--threads", "1"],
+        &again,
+    )
+    .success();
+    assert_eq!(
+        std::fs::read_to_string(again.join("summary.json")).unwrap(),
+        summary,
+        "re-running the recorded scenario and seed reproduces summary.json"
+    );
+    let m2 = read_json(&again.join("manifest.json"));
+    assert_eq!(m2["scenario_sha256"], m["scenario_sha256"]);
+    assert_eq!(m2["threads"], 1);
+    // The hash is that of `check` on the recorded scenario (the --months override included) …
+    assert_eq!(m["scenario_sha256"], check_sha256(&file).as_str());
+
+    // … and of `check` on the file itself when nothing overrides it; a what-if hashes apart.
+    let whatif =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/what-if/joint-training.toml");
+    let mut hashes = Vec::new();
+    for (name, scenario) in [("ref", reference()), ("whatif", whatif)] {
+        let out = tmp.path().join(name);
+        run_into(&scenario, "5", &["--seed", "2"], &out).success();
+        let recorded = read_json(&out.join("manifest.json"))["scenario_sha256"].clone();
+        assert_eq!(recorded, check_sha256(&scenario).as_str(), "{name}");
+        hashes.push(recorded);
+    }
+    assert_ne!(hashes[0], hashes[1], "a what-if hashes differently");
+    assert_ne!(
+        hashes[0], m["scenario_sha256"],
+        "--months is part of the input"
+    );
 }
