@@ -588,6 +588,160 @@ fn merge_refuses_missing_duplicate_and_foreign_shards() {
     );
 }
 
+/// The git commit this test's binary records in its manifests.
+fn this_commit(dir: &Path) -> String {
+    let m: serde_json::Value = serde_json::from_slice(&read(&dir.join("manifest.json"))).unwrap();
+    m["git_commit"].as_str().unwrap().to_string()
+}
+
+/// Copies the finished shard `from` to `to` with its manifest's `git_commit` set to `commit`.
+fn with_commit(from: &Path, to: &Path, commit: &str) {
+    std::fs::create_dir(to).unwrap();
+    std::fs::copy(from.join("points.csv"), to.join("points.csv")).unwrap();
+    let mut m: serde_json::Value =
+        serde_json::from_slice(&read(&from.join("manifest.json"))).unwrap();
+    m["git_commit"] = commit.into();
+    std::fs::write(to.join("manifest.json"), m.to_string()).unwrap();
+}
+
+/// Shards of one sweep file, version and rollouts but built from two commits are not merged:
+/// their rows may differ. The message names both commits and both manifests.
+#[test]
+fn merge_refuses_shards_of_another_commit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let file = sweep_file(t, "lhs", LHS);
+    for i in 0..2 {
+        run_sweep(
+            &file,
+            &t.join(format!("s{i}")),
+            &["--shard", &format!("{i}/2")],
+        );
+    }
+    let ours = this_commit(&t.join("s0"));
+    let theirs = "0123456789abcdef0123456789abcdef01234567";
+    with_commit(&t.join("s1"), &t.join("c1"), theirs);
+    let stderr = partnersim()
+        .arg("merge")
+        .arg(t.join("s0"))
+        .arg(t.join("c1"))
+        .arg("--out")
+        .arg(t.join("m"))
+        .assert()
+        .code(3)
+        .get_output()
+        .stderr
+        .clone();
+    let stderr = String::from_utf8(stderr).unwrap();
+    for want in [
+        format!(
+            "{} records partnersim git commit {ours}",
+            t.join("s0/manifest.json").display()
+        ),
+        format!(
+            "{} records commit {theirs}",
+            t.join("c1/manifest.json").display()
+        ),
+    ] {
+        assert!(stderr.contains(&want), "want {want:?} in\n{stderr}");
+    }
+    assert!(!t.join("m").exists());
+    // Equal commits merge, `unknown` ones included: they are compared exactly as recorded.
+    with_commit(&t.join("s0"), &t.join("u0"), "unknown");
+    with_commit(&t.join("s1"), &t.join("u1"), "unknown");
+    partnersim()
+        .arg("merge")
+        .arg(t.join("u0"))
+        .arg(t.join("u1"))
+        .arg("--out")
+        .arg(t.join("mu"))
+        .assert()
+        .success();
+    let merged: serde_json::Value =
+        serde_json::from_slice(&read(&t.join("mu/manifest.json"))).unwrap();
+    assert_eq!(merged["git_commit"], "unknown");
+}
+
+/// A partial run, or a finished one, made by a binary of another commit is not resumed: the
+/// rows already written may differ from what this binary computes.
+#[test]
+fn resume_refuses_rows_of_another_commit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let file = sweep_file(t, "lhs", LHS);
+    run_sweep(&file, &t.join("whole"), &[]);
+    let ours = this_commit(&t.join("whole"));
+    let whole = String::from_utf8(read(&t.join("whole/points.csv"))).unwrap();
+    let identity = {
+        let sweep = Sweep::load(&file, None).unwrap();
+        partnersim::sweep::run::identity_line(&sweep, Shard::ALL)
+    };
+    assert!(
+        identity.ends_with(&format!(" commit {ours}\n")),
+        "{identity}"
+    );
+    let rows: String = whole.split_inclusive('\n').take(4).collect();
+    let stderr_of = |out: &Path| {
+        let output = resume(&file, out)
+            .env_remove("SLURM_ARRAY_TASK_ID")
+            .env_remove("JOB_COMPLETION_INDEX")
+            .assert()
+            .code(3)
+            .get_output()
+            .clone();
+        String::from_utf8(output.stderr).unwrap()
+    };
+
+    // Partial rows of another commit: both commits and the file are named.
+    let theirs = "0123456789abcdef0123456789abcdef01234567-dirty";
+    let other = t.join("other");
+    std::fs::create_dir(&other).unwrap();
+    let line = identity.replace(&format!(" commit {ours}"), &format!(" commit {theirs}"));
+    std::fs::write(other.join("points.partial.csv"), format!("{line}{rows}")).unwrap();
+    let stderr = stderr_of(&other);
+    assert!(!other.join("points.csv").exists());
+    for want in [
+        format!(
+            "{} was written for partnersim git commit {theirs}, while this binary is commit {ours}",
+            other.join("points.partial.csv").display()
+        ),
+        format!("resume it with the partnersim binary that started it (commit {theirs})"),
+    ] {
+        assert!(stderr.contains(&want), "want {want:?} in\n{stderr}");
+    }
+
+    // A partial file of an older binary, which recorded no commit, is refused as such.
+    let old = t.join("old");
+    std::fs::create_dir(&old).unwrap();
+    let line = identity.replace(&format!(" commit {ours}"), "");
+    std::fs::write(old.join("points.partial.csv"), format!("{line}{rows}")).unwrap();
+    let stderr = stderr_of(&old);
+    assert!(
+        stderr.contains("did not record its git commit (an older build)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("rerun without --resume into a new directory"),
+        "{stderr}"
+    );
+
+    // A finished directory of another commit.
+    let done = t.join("done");
+    with_commit(&t.join("whole"), &done, theirs);
+    let stderr = stderr_of(&done);
+    let want = format!(
+        "{} holds a finished sweep of partnersim git commit {theirs}, while this binary is commit {ours}",
+        done.join("manifest.json").display()
+    );
+    assert!(stderr.contains(&want), "want {want:?} in\n{stderr}");
+    // Its own commit's partial rows resume.
+    let same = t.join("same");
+    std::fs::create_dir(&same).unwrap();
+    std::fs::write(same.join("points.partial.csv"), format!("{identity}{rows}")).unwrap();
+    run_sweep(&file, &same, &["--resume"]);
+    assert_eq!(read(&same.join("points.csv")), whole.as_bytes());
+}
+
 /// `partnersim sweep FILE --out OUT --resume`, to be asserted on.
 fn resume(file: &Path, out: &Path) -> Command {
     let mut command = partnersim();
@@ -707,7 +861,10 @@ fn resume_cuts_a_torn_row_and_refuses_another_sweep() {
         .arg("--resume")
         .assert()
         .code(3)
-        .stderr(predicate::str::contains("another sweep file"));
+        .stderr(predicate::str::contains(format!(
+            "{} was written for 61 rollouts per point (this run: 60)",
+            foreign.join("points.partial.csv").display()
+        )));
 }
 
 /// A real kill -9 in the middle of a sweep, then `--resume`: the result is the uninterrupted

@@ -15,8 +15,8 @@ pub struct SweepManifest {
     pub command: String,
     /// partnersim version that computed the points.
     pub version: String,
-    /// Commit the binary was built from ([`crate::manifest::GIT_COMMIT`]); a merge checks
-    /// `version` only and records the first shard's commit.
+    /// Commit the binary was built from ([`crate::manifest::GIT_COMMIT`]); a merge refuses
+    /// shards whose commits differ (compared exactly as recorded) and records theirs.
     pub git_commit: String,
     /// The sweep file as given on the command line.
     pub sweep_file: String,

@@ -1,6 +1,6 @@
 //! `partnersim merge`: shard directories → one result directory with the same `points.csv`,
 //! `sensitivity.json` and charts as the unsharded sweep. Shards must come from the same sweep
-//! file, base scenario, rollouts and partnersim version, and together hold every point exactly
+//! file, base scenario, rollouts, partnersim version and git commit, and together hold every point exactly
 //! once. Rows are merged as streams (memory grows with the number of shards, not of points).
 
 use std::fs::{self, File};
@@ -12,7 +12,7 @@ use super::error::{SweepError, io_err};
 use super::manifest::{self, SweepManifest};
 use super::run::{PARTIAL, sweep_name};
 use super::spec::Spec;
-use super::{analysis, table};
+use super::{analysis, short, table};
 use crate::output::Staging;
 
 /// What a merge did.
@@ -146,6 +146,17 @@ pub fn merge(dirs: &[PathBuf], out: &Path, command: &str) -> Result<Merged, Swee
         }
         if m.version != first.version {
             return Err(differ("partnersim versions", &first.version, &m.version));
+        }
+        // Compared exactly as recorded: `unknown` (built outside git) matches `unknown`, and a
+        // `-dirty` build matches a `-dirty` build of the same commit.
+        if m.git_commit != first.git_commit {
+            return Err(SweepError::Merge(format!(
+                "{} records partnersim git commit {} but {} records commit {}: rows computed by different builds may differ; run every shard with one binary, then merge",
+                dirs[0].join("manifest.json").display(),
+                first.git_commit,
+                dir.join("manifest.json").display(),
+                m.git_commit
+            )));
         }
         if m.scenario_sha256 != first.scenario_sha256 {
             return Err(differ(
@@ -285,14 +296,6 @@ fn missing(index: u64, total: u64, dirs: &[PathBuf]) -> SweepError {
             .collect::<Vec<_>>()
             .join(", ")
     ))
-}
-
-/// The first 12 characters of a hash for messages; the whole string when a damaged manifest holds
-/// a shorter one (slicing would panic, and a damaged manifest is exactly what merge must report).
-fn short(hash: &str) -> &str {
-    hash.char_indices()
-        .nth(12)
-        .map_or(hash, |(i, _)| &hash[..i])
 }
 
 #[cfg(test)]

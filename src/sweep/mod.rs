@@ -47,3 +47,11 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SweepError> 
         .map_err(error::io_err(&tmp))?;
     std::fs::rename(&tmp, path).map_err(error::io_err(path))
 }
+
+/// The first 12 characters of a hash for messages; the whole string when a damaged manifest or
+/// partial file holds a shorter one (slicing would panic, and damage is what must be reported).
+pub(crate) fn short(hash: &str) -> &str {
+    hash.char_indices()
+        .nth(12)
+        .map_or(hash, |(i, _)| &hash[..i])
+}

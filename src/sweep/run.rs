@@ -4,7 +4,8 @@
 //! `sensitivity.json`, the charts and `manifest.json` are written, each by temp file + rename.
 //!
 //! `points.partial.csv` starts with one identity line (sweep file hash, base scenario hash,
-//! rollouts, shard, version): a resume against anything else is refused.
+//! rollouts, shard, version, git commit): a resume against anything else is refused, naming
+//! what differs.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
@@ -78,16 +79,124 @@ pub struct Finished {
     pub already_complete: bool,
 }
 
-/// The first line of `points.partial.csv`.
+/// What must match for rows of two runs to be combined (resumed or merged), in the order of
+/// the identity line: the sweep file's hash, the base scenario's hash, rollouts per point, the
+/// shard, the partnersim version and the git commit of the binary. Commits are compared
+/// exactly as recorded: `unknown` (built outside git) matches `unknown`, and a `-dirty` build
+/// matches a `-dirty` build of the same commit, since nothing finer is recorded.
+pub fn identity(sweep: &Sweep, shard: Shard) -> Vec<(String, String)> {
+    [
+        ("sweep", sweep.sha256.clone()),
+        ("scenario", crate::manifest::scenario_sha256(&sweep.base)),
+        ("rollouts", sweep.spec.rollouts.to_string()),
+        ("shard", shard.to_string()),
+        ("version", crate::manifest::VERSION.to_string()),
+        ("commit", crate::manifest::GIT_COMMIT.to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+/// The first line of `points.partial.csv`: `# partnersim` then [`identity`]'s pairs.
 pub fn identity_line(sweep: &Sweep, shard: Shard) -> String {
-    format!(
-        "# partnersim sweep {} scenario {} rollouts {} shard {} version {}\n",
-        sweep.sha256,
-        crate::manifest::scenario_sha256(&sweep.base),
-        sweep.spec.rollouts,
-        shard,
-        crate::manifest::VERSION
+    line_of(&identity(sweep, shard))
+}
+
+fn line_of(pairs: &[(String, String)]) -> String {
+    let mut line = String::from("# partnersim");
+    for (key, value) in pairs {
+        line.push_str(&format!(" {key} {value}"));
+    }
+    line.push('\n');
+    line
+}
+
+/// The pairs of an identity line as written (older files lack `commit`); `None` when the line
+/// is not one.
+fn parse_identity(line: &str) -> Option<Vec<(String, String)>> {
+    let words: Vec<&str> = line
+        .strip_prefix("# partnersim ")?
+        .split_whitespace()
+        .collect();
+    if words.len() % 2 != 0 {
+        return None;
+    }
+    Some(
+        words
+            .chunks(2)
+            .map(|p| (p[0].to_string(), p[1].to_string()))
+            .collect(),
     )
+}
+
+/// Each way in which `found` (what a partial file or a finished manifest records) differs from
+/// `expected` (this run's [`identity`]): the key and what differs, in words.
+fn differences(found: &[(String, String)], expected: &[(String, String)]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (key, want) in expected {
+        let have = found
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str());
+        if have == Some(want.as_str()) {
+            continue;
+        }
+        let Some(have) = have else {
+            let what = match key.as_str() {
+                "commit" => format!(
+                    "a partnersim that did not record its git commit (an older build), while this binary is commit {want}"
+                ),
+                _ => format!("no `{key}` (this run: {want})"),
+            };
+            out.push((key.clone(), what));
+            continue;
+        };
+        let what = match key.as_str() {
+            "sweep" => format!(
+                "another sweep file (sha256 {}…; this one's is {}…)",
+                super::short(have),
+                super::short(want)
+            ),
+            "scenario" => format!(
+                "another base scenario (sha256 {}…; this one's is {}…)",
+                super::short(have),
+                super::short(want)
+            ),
+            "rollouts" => format!("{have} rollouts per point (this run: {want})"),
+            "shard" => format!("shard {have} (this run: shard {want})"),
+            "version" => format!("partnersim version {have} (this binary: {want})"),
+            "commit" => {
+                format!("partnersim git commit {have}, while this binary is commit {want}")
+            }
+            _ => format!("`{key}` {have} (this run: {want})"),
+        };
+        out.push((key.clone(), what));
+    }
+    out
+}
+
+fn listed(diffs: &[(String, String)]) -> String {
+    diffs
+        .iter()
+        .map(|(_, what)| what.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The advice after a refused resume: when the commit is the only difference, the rows can
+/// still be finished by the binary that started them.
+fn resume_advice(found: &[(String, String)], diffs: &[(String, String)]) -> String {
+    let commit = found
+        .iter()
+        .find(|(k, _)| k == "commit")
+        .map(|(_, v)| v.as_str());
+    match (commit, diffs) {
+        (Some(c), [(key, _)]) if key == "commit" => format!(
+            "resume it with the partnersim binary that started it (commit {c}), or rerun without --resume into a new directory"
+        ),
+        _ => "rerun without --resume into a new directory (or remove this one)".to_string(),
+    }
 }
 
 /// Name of a sweep for titles and default directories: the sweep file's stem.
@@ -136,9 +245,9 @@ pub fn run(
     validate_points(&plan, opts.shard)?;
 
     fs::create_dir_all(out).map_err(io_err(out))?;
-    let identity = identity_line(sweep, opts.shard);
+    let expected = identity(sweep, opts.shard);
     let header = table::header(&sweep.parameter_names(), &sweep.spec.metrics);
-    let (mut file, resumed) = open_partial(&partial, &identity, &header, opts)?;
+    let (mut file, resumed) = open_partial(&partial, &expected, &header, opts)?;
     if resumed > mine {
         return Err(SweepError::Resume {
             dir: out.clone(),
@@ -270,31 +379,40 @@ fn check_finished(out: &Path, sweep: &Sweep, shard: Shard) -> Result<(), SweepEr
         message: format!("manifest.json is not a sweep manifest ({e})"),
     })?;
     // The same identity as a partial file's first line: a finished sweep of an edited base
-    // scenario, or from another version, is not this sweep's result.
-    let same = m.sweep_sha256 == sweep.sha256
-        && m.scenario_sha256 == crate::manifest::scenario_sha256(&sweep.base)
-        && m.version == crate::manifest::VERSION
-        && m.rollouts == sweep.spec.rollouts
-        && m.shard.unwrap_or(Shard::ALL) == shard;
-    if same {
-        Ok(())
-    } else {
-        Err(SweepError::Resume {
-            dir: out.to_path_buf(),
-            message: "it holds a finished sweep of another sweep file, base scenario, version, rollouts or shard; choose another --out".into(),
-        })
+    // scenario, or from another version or commit, is not this sweep's result.
+    let found: Vec<(String, String)> = vec![
+        ("sweep".into(), m.sweep_sha256.clone()),
+        ("scenario".into(), m.scenario_sha256.clone()),
+        ("rollouts".into(), m.rollouts.to_string()),
+        ("shard".into(), m.shard.unwrap_or(Shard::ALL).to_string()),
+        ("version".into(), m.version.clone()),
+        ("commit".into(), m.git_commit.clone()),
+    ];
+    let diffs = differences(&found, &identity(sweep, shard));
+    if diffs.is_empty() {
+        return Ok(());
     }
+    Err(SweepError::Resume {
+        dir: out.to_path_buf(),
+        message: format!(
+            "{} holds a finished sweep of {}; choose another --out",
+            path.display(),
+            listed(&diffs)
+        ),
+    })
 }
 
 /// Opens `points.partial.csv` for appending: fresh (identity and header written), or on resume
 /// checked against this sweep, cut after its last complete row, and counted.
 fn open_partial(
     partial: &Path,
-    identity: &str,
+    expected: &[(String, String)],
     header: &str,
     opts: &Options,
 ) -> Result<(File, u64), SweepError> {
     let dir = &opts.out;
+    let identity = line_of(expected);
+    let identity = identity.as_str();
     if opts.resume && partial.exists() {
         let bytes = fs::read(partial).map_err(|source| SweepError::Read {
             path: partial.to_path_buf(),
@@ -305,13 +423,32 @@ fn open_partial(
         let mut lines = text.split_inclusive('\n');
         let first = lines.next();
         let second = lines.next();
-        if first.is_some() && first != Some(identity) {
+        if let Some(first) = first
+            && first != identity
+        {
+            let message = match parse_identity(first) {
+                None => format!(
+                    "the first line of {} is not a sweep identity line (`{}`): the file is damaged; rerun without --resume into a new directory",
+                    partial.display(),
+                    first.trim_end()
+                ),
+                Some(found) => {
+                    let diffs = differences(&found, expected);
+                    format!(
+                        "{} was written for {}: its rows would not be this run's; {}",
+                        partial.display(),
+                        if diffs.is_empty() {
+                            format!("another run (`{}`)", first.trim_end())
+                        } else {
+                            listed(&diffs)
+                        },
+                        resume_advice(&found, &diffs)
+                    )
+                }
+            };
             return Err(SweepError::Resume {
                 dir: dir.clone(),
-                message: format!(
-                    "{PARTIAL} was written for another sweep file, base scenario, rollouts, shard or version ({}); rerun without --resume into a new directory",
-                    first.unwrap_or_default().trim_end()
-                ),
+                message,
             });
         }
         if second.is_some() && second != Some(header) {
