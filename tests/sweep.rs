@@ -565,7 +565,30 @@ fn merge_refuses_missing_duplicate_and_foreign_shards() {
     merge(&["s0", "r1"], "m4")
         .code(3)
         .stderr(predicate::str::contains("different rollouts per point"));
-    merge(&["s0", "nowhere"], "m5").code(4);
+    // A directory that does not exist is a missing input (exit 4); one that exists but is not a
+    // shard is invalid input (exit 3), as is a shard directory without its points.csv.
+    merge(&["s0", "nowhere"], "m5")
+        .code(4)
+        .stderr(predicate::str::contains("nowhere"));
+    std::fs::create_dir(t.join("empty")).unwrap();
+    merge(&["s0", "empty"], "m5")
+        .code(3)
+        .stderr(predicate::str::contains(format!(
+            "{} is not a shard directory: it has no manifest.json",
+            t.join("empty").display()
+        )));
+    std::fs::write(t.join("a-file"), "not a shard\n").unwrap();
+    merge(&["s0", "a-file"], "m5")
+        .code(3)
+        .stderr(predicate::str::contains("is not a directory"));
+    let bare = t.join("bare");
+    std::fs::create_dir(&bare).unwrap();
+    std::fs::copy(t.join("s1/manifest.json"), bare.join("manifest.json")).unwrap();
+    merge(&["s0", "bare"], "m5")
+        .code(3)
+        .stderr(predicate::str::contains(
+            "has a manifest.json but no points.csv",
+        ));
     // A shard computed by another partnersim version.
     let v1 = t.join("v1");
     std::fs::create_dir(&v1).unwrap();
@@ -586,6 +609,64 @@ fn merge_refuses_missing_duplicate_and_foreign_shards() {
         read(&t.join("ok/points.csv")),
         read(&t.join("whole/points.csv"))
     );
+}
+
+/// A shard whose points.csv lost whole rows after it finished (`sed -i 5d`, `head -n -1`) is
+/// named with its row count and its manifest's, rather than reported as a point in none of the
+/// shards.
+#[test]
+fn merge_names_a_shard_that_lost_rows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let file = sweep_file(t, "lhs", LHS);
+    for i in 0..3 {
+        run_sweep(
+            &file,
+            &t.join(format!("s{i}")),
+            &["--shard", &format!("{i}/3")],
+        );
+    }
+    let rows = String::from_utf8(read(&t.join("s1/points.csv"))).unwrap();
+    let lines: Vec<&str> = rows.split_inclusive('\n').collect();
+    assert_eq!(lines.len(), 4, "header and points 1, 4, 7");
+    let merge = |out: &str| {
+        let output = partnersim()
+            .arg("merge")
+            .args((0..3).map(|i| t.join(format!("s{i}"))))
+            .arg("--out")
+            .arg(t.join(out))
+            .assert()
+            .code(3)
+            .get_output()
+            .clone();
+        assert!(!t.join(out).exists());
+        String::from_utf8(output.stderr).unwrap()
+    };
+    let damaged = [
+        // `sed -i 3d`: a row in the middle.
+        [lines[0], lines[1], lines[3]].concat(),
+        // `head -n -1`: the last row.
+        lines[..3].concat(),
+    ];
+    for (k, text) in damaged.iter().enumerate() {
+        std::fs::write(t.join("s1/points.csv"), text).unwrap();
+        let stderr = merge(&format!("m{k}"));
+        let want = format!(
+            "{} holds 2 rows but {} records points_here = 3 (shard 1/3): the file lost rows after the shard finished",
+            t.join("s1/points.csv").display(),
+            t.join("s1/manifest.json").display()
+        );
+        assert!(stderr.contains(&want), "want {want:?} in\n{stderr}");
+        assert!(!stderr.contains("in none of the shard"), "{stderr}");
+    }
+    std::fs::write(t.join("s1/points.csv"), &rows).unwrap();
+    partnersim()
+        .arg("merge")
+        .args((0..3).map(|i| t.join(format!("s{i}"))))
+        .arg("--out")
+        .arg(t.join("ok"))
+        .assert()
+        .success();
 }
 
 /// The git commit this test's binary records in its manifests.

@@ -26,7 +26,26 @@ pub struct Merged {
     pub shards: usize,
 }
 
+/// The manifest of the shard directory `dir`. A directory that does not exist is a missing input
+/// ([`SweepError::Read`], exit 4); one that exists but is not a finished shard (not a directory,
+/// no `manifest.json`, or `points.partial.csv` still there) is invalid input ([`SweepError::Merge`],
+/// exit 3).
 fn read_manifest(dir: &Path) -> Result<SweepManifest, SweepError> {
+    match fs::metadata(dir) {
+        Err(source) => {
+            return Err(SweepError::Read {
+                path: dir.to_path_buf(),
+                source,
+            });
+        }
+        Ok(meta) if !meta.is_dir() => {
+            return Err(SweepError::Merge(format!(
+                "{} is not a directory: give the directories that `partnersim sweep --shard I/N` wrote",
+                dir.display()
+            )));
+        }
+        Ok(_) => {}
+    }
     if dir.join(PARTIAL).exists() {
         return Err(SweepError::Merge(format!(
             "the shard in {} is not finished ({PARTIAL} is there): rerun it with --resume",
@@ -34,9 +53,18 @@ fn read_manifest(dir: &Path) -> Result<SweepManifest, SweepError> {
         )));
     }
     let path = dir.join("manifest.json");
-    let text = fs::read_to_string(&path).map_err(|source| SweepError::Read {
-        path: path.clone(),
-        source,
+    let text = fs::read_to_string(&path).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::NotFound {
+            SweepError::Merge(format!(
+                "{} is not a shard directory: it has no manifest.json (a shard writes one when it finishes); give the directories that `partnersim sweep --shard I/N` wrote",
+                dir.display()
+            ))
+        } else {
+            SweepError::Read {
+                path: path.clone(),
+                source,
+            }
+        }
     })?;
     serde_json::from_str(&text)
         .map_err(|e| SweepError::Merge(format!("{} is not a sweep manifest: {e}", path.display())))
@@ -117,6 +145,51 @@ fn check_row(text: &str, columns: &[String]) -> Result<u64, String> {
     Ok(index)
 }
 
+/// Opens the `points.csv` of shard directory `dir`, checks its header against `header` and reads
+/// its first row. A shard directory without `points.csv` is damaged (invalid input, exit 3).
+fn open_rows(dir: &Path, header: &str, columns: &[String]) -> Result<Rows, SweepError> {
+    let path = dir.join("points.csv");
+    let file = File::open(&path).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::NotFound {
+            SweepError::Merge(format!(
+                "{} has a manifest.json but no points.csv: the shard is damaged; run it again into a new directory",
+                dir.display()
+            ))
+        } else {
+            SweepError::Read {
+                path: path.clone(),
+                source,
+            }
+        }
+    })?;
+    let mut reader = BufReader::new(file);
+    let mut head = String::new();
+    reader
+        .read_line(&mut head)
+        .map_err(|source| SweepError::Read {
+            path: path.clone(),
+            source,
+        })?;
+    let head = head.strip_suffix('\n').unwrap_or(&head);
+    let head = head.strip_suffix('\r').unwrap_or(head);
+    if format!("{head}\n") != header {
+        return Err(SweepError::Merge(format!(
+            "{}:1: the header does not match the sweep file",
+            path.display()
+        )));
+    }
+    let mut rows = Rows {
+        dir: dir.to_path_buf(),
+        path,
+        reader,
+        line: 1,
+        columns: columns.to_vec(),
+        current: None,
+    };
+    rows.advance()?;
+    Ok(rows)
+}
+
 /// Merges the shard directories `dirs` into `out`, which must not exist.
 pub fn merge(dirs: &[PathBuf], out: &Path, command: &str) -> Result<Merged, SweepError> {
     let started = SystemTime::now();
@@ -180,39 +253,33 @@ pub fn merge(dirs: &[PathBuf], out: &Path, command: &str) -> Result<Merged, Swee
     let header = table::header(&names, &spec.metrics);
     let columns: Vec<String> = header.trim_end().split(',').map(String::from).collect();
 
-    let mut shards = Vec::new();
-    for dir in dirs {
-        let path = dir.join("points.csv");
-        let file = File::open(&path).map_err(|source| SweepError::Read {
-            path: path.clone(),
-            source,
-        })?;
-        let mut reader = BufReader::new(file);
-        let mut head = String::new();
-        reader
-            .read_line(&mut head)
-            .map_err(|source| SweepError::Read {
-                path: path.clone(),
-                source,
-            })?;
-        let head = head.strip_suffix('\n').unwrap_or(&head);
-        let head = head.strip_suffix('\r').unwrap_or(head);
-        if format!("{head}\n") != header {
+    // Every shard's rows are checked and counted before any is merged: a shard whose file lost
+    // (or gained) whole rows after it finished is named, rather than the point it lacks.
+    for (dir, m) in dirs.iter().zip(&manifests) {
+        let mut rows = open_rows(dir, &header, &columns)?;
+        let mut count = 0u64;
+        while rows.current.is_some() {
+            count += 1;
+            rows.advance()?;
+        }
+        if count != m.points_here {
             return Err(SweepError::Merge(format!(
-                "{}:1: the header does not match the sweep file",
-                path.display()
+                "{} holds {count} rows but {} records points_here = {}{}: the file {} after the shard finished; run that shard again into a new directory",
+                rows.path.display(),
+                dir.join("manifest.json").display(),
+                m.points_here,
+                m.shard.map(|s| format!(" (shard {s})")).unwrap_or_default(),
+                if count < m.points_here {
+                    "lost rows"
+                } else {
+                    "gained rows"
+                }
             )));
         }
-        let mut rows = Rows {
-            dir: dir.clone(),
-            path,
-            reader,
-            line: 1,
-            columns: columns.clone(),
-            current: None,
-        };
-        rows.advance()?;
-        shards.push(rows);
+    }
+    let mut shards = Vec::new();
+    for dir in dirs {
+        shards.push(open_rows(dir, &header, &columns)?);
     }
 
     let staging = Staging::begin_new(out)?;
@@ -457,6 +524,34 @@ mod tests {
         .unwrap();
         let err = refused(t, &[a, t.join("b")]);
         assert!(err.contains("b/points.csv:3: the line is empty"), "{err}");
+    }
+
+    #[test]
+    fn a_shard_with_fewer_rows_than_its_manifest_is_named() {
+        let tmp = tempfile::tempdir().unwrap();
+        let t = tmp.path();
+        let a = shard(t, "a", &(row(0) + &row(2)));
+        let b = shard(t, "b", &(row(1) + &row(3)));
+        // Point 1 lost from b after it finished: b's manifest still says 2 rows.
+        fs::write(b.join("points.csv"), format!("{HEADER}{}", row(3))).unwrap();
+        let err = refused(t, &[a.clone(), b.clone()]);
+        assert!(
+            err.contains(&format!(
+                "{} holds 1 rows but {} records points_here = 2: the file lost rows",
+                b.join("points.csv").display(),
+                b.join("manifest.json").display()
+            )),
+            "{err}"
+        );
+        // A row gained (here a copy of a row of a) is named the same way.
+        fs::write(
+            b.join("points.csv"),
+            format!("{HEADER}{}{}{}", row(1), row(2), row(3)),
+        )
+        .unwrap();
+        let err = refused(t, &[a, b]);
+        assert!(err.contains("holds 3 rows but"), "{err}");
+        assert!(err.contains("the file gained rows"), "{err}");
     }
 
     #[test]
