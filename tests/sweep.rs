@@ -1087,3 +1087,105 @@ fn the_slurm_scripts_parse_and_refuse_bad_usage() {
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("agencies.health.alignment"));
 }
+
+/// The program `name` on this process's PATH.
+fn on_path(name: &str) -> PathBuf {
+    std::env::split_paths(&std::env::var_os("PATH").unwrap())
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| panic!("{name} is not on PATH"))
+}
+
+/// run-sweep.sh names the binary it cannot find (a failed lookup used to empty the name:
+/// `error:  is not on PATH`), and refuses to resubmit shards of one count as another: they could
+/// never resume, whatever it said.
+#[test]
+fn run_sweep_sh_names_a_missing_binary_and_keeps_the_shard_count() {
+    let script = root().join("deploy/slurm/run-sweep.sh");
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let file = sweep_file(t, "lhs", LHS);
+    // A PATH with only what the script needs before it looks for partnersim.
+    let tools = t.join("tools");
+    std::fs::create_dir(&tools).unwrap();
+    for name in ["realpath", "dirname"] {
+        std::os::unix::fs::symlink(on_path(name), tools.join(name)).unwrap();
+    }
+    let out = std::process::Command::new(on_path("bash"))
+        .arg(&script)
+        .arg(&file)
+        .arg(t.join("out"))
+        .arg("3")
+        .env("PATH", &tools)
+        .env_remove("PARTNERSIM_BIN")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(
+        stderr.contains("error: partnersim is not on PATH; set PARTNERSIM_BIN"),
+        "{stderr}"
+    );
+
+    // An sbatch that fails at once, as a failed array job does.
+    let fake = t.join("fake");
+    std::fs::create_dir(&fake).unwrap();
+    std::fs::write(fake.join("sbatch"), "#!/bin/sh\nexit 1\n").unwrap();
+    std::fs::set_permissions(
+        fake.join("sbatch"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let path = std::env::join_paths(
+        std::iter::once(fake.clone())
+            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+    let run = |shards: &str, rollouts: Option<&str>| {
+        let mut cmd = std::process::Command::new("bash");
+        cmd.arg(&script)
+            .arg(&file)
+            .arg(t.join("res"))
+            .arg(shards)
+            .env("PATH", &path)
+            .env("PARTNERSIM_BIN", assert_cmd::cargo::cargo_bin("partnersim"))
+            .env_remove("PARTNERSIM_ROLLOUTS");
+        if let Some(r) = rollouts {
+            cmd.env("PARTNERSIM_ROLLOUTS", r);
+        }
+        let out = cmd.output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, stderr) = run("3", Some("20"));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("run the same command again"), "{stderr}");
+    // Another count (and other rollouts): refused before anything is submitted, saying how to
+    // finish the first run or start over.
+    let (code, stderr) = run("4", None);
+    assert_eq!(code, Some(3), "{stderr}");
+    let work = t.join("res.shards");
+    for want in [
+        format!(
+            "error: {} holds the shards of an earlier run that this one cannot resume",
+            work.display()
+        ),
+        "it ran SHARDS=3; this run asks for 4".to_string(),
+        "it ran PARTNERSIM_ROLLOUTS=20; this run has (unset".to_string(),
+        format!(
+            "rerun it with its settings: PARTNERSIM_ROLLOUTS=20 {} {} {} 3",
+            script.display(),
+            file.display(),
+            t.join("res").display()
+        ),
+        format!("remove {} first", work.display()),
+    ] {
+        assert!(stderr.contains(&want), "want {want:?} in\n{stderr}");
+    }
+    assert!(!stderr.contains("run the same command again"), "{stderr}");
+    // The first run's settings reach sbatch again.
+    let (code, stderr) = run("3", Some("20"));
+    assert_eq!(code, Some(1), "{stderr}");
+}

@@ -6,7 +6,9 @@
 #
 # Shards are written to OUT_DIR.shards/ (on a file system the compute nodes share) and kept:
 # if a task fails, run the same command again and the finished shards are kept while the rest
-# resume. Extra sbatch options (partition, account, time, CPUs per task) can be given in
+# resume. OUT_DIR.shards/settings records the sweep file, SHARDS and PARTNERSIM_ROLLOUTS of the
+# first run: shards of one count cannot be resumed as another, so a rerun that differs is refused
+# (exit 3) before anything is submitted. Extra sbatch options (partition, account, time, CPUs per task) can be given in
 # SBATCH_* variables, e.g. SBATCH_PARTITION=compute SBATCH_TIMELIMIT=2:00:00 SBATCH_ACCOUNT=proj.
 #
 # Environment: PARTNERSIM_BIN (the binary; default `partnersim` on PATH), PARTNERSIM_ROLLOUTS
@@ -26,11 +28,15 @@ shards=$3
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 bin=${PARTNERSIM_BIN:-partnersim}
-if [[ $bin == */* ]]; then
-  bin=$(realpath "$bin")
-else
-  bin=$(command -v "$bin") || { echo "error: $bin is not on PATH; set PARTNERSIM_BIN" >&2; exit 4; }
+if [[ $bin != */* ]]; then
+  # Looked up into another variable: a failed lookup must not empty $bin before it is named.
+  found=$(command -v "$bin") ||
+    { echo "error: $bin is not on PATH; set PARTNERSIM_BIN to the partnersim binary" >&2; exit 4; }
+  bin=$found
 fi
+[[ -f $bin && -x $bin ]] ||
+  { echo "error: PARTNERSIM_BIN=$bin is not an executable file" >&2; exit 4; }
+bin=$(realpath "$bin")
 export PARTNERSIM_BIN=$bin
 [[ -r $sweep ]] || { echo "error: cannot read sweep file $sweep" >&2; exit 4; }
 if [[ -e $out ]]; then
@@ -44,6 +50,43 @@ check=(sweep "$sweep" --check)
 
 work="$out.shards"
 mkdir -p "$work"
+# What the shards in $work were started with. A rerun must match: shard I of N does not resume
+# as shard I of M, nor rows of other rollouts.
+settings="sweep=$sweep
+shards=$shards
+rollouts=${PARTNERSIM_ROLLOUTS:-}"
+if [[ -f $work/settings ]]; then
+  recorded=$(<"$work/settings")
+  if [[ $recorded != "$settings" ]]; then
+    value() { sed -n "s/^$1=//p" <<<"$2"; }
+    none="(unset: the sweep file's rollouts)"
+    echo "error: $work holds the shards of an earlier run that this one cannot resume:" >&2
+    for key in sweep shards rollouts; do
+      was=$(value "$key" "$recorded")
+      now=$(value "$key" "$settings")
+      if [[ $was != "$now" ]]; then
+        case $key in
+          sweep) echo "  it ran sweep file $was; this run gives $now" >&2 ;;
+          shards) echo "  it ran SHARDS=$was; this run asks for $now" >&2 ;;
+          rollouts) echo "  it ran PARTNERSIM_ROLLOUTS=${was:-$none}; this run has ${now:-$none}" >&2 ;;
+        esac
+      fi
+    done
+    again="$0 $(value sweep "$recorded") $out $(value shards "$recorded")"
+    was=$(value rollouts "$recorded")
+    if [[ -n $was ]]; then
+      again="PARTNERSIM_ROLLOUTS=$was $again"
+    elif [[ -n ${PARTNERSIM_ROLLOUTS:-} ]]; then
+      again="env -u PARTNERSIM_ROLLOUTS $again"
+    fi
+    echo "to finish that run, rerun it with its settings: $again" >&2
+    echo "to start over with this run's settings, remove $work first (its finished shards are lost)" >&2
+    exit 3
+  fi
+else
+  printf '%s\n' "$settings" >"$work/settings.tmp"
+  mv "$work/settings.tmp" "$work/settings"
+fi
 echo "submitting $shards array tasks for $sweep; shards in $work" >&2
 status=0
 sbatch --wait --quiet \
@@ -56,7 +99,7 @@ sbatch --wait --quiet \
   "$here/sweep.sbatch" "$sweep" "$work" || status=$?
 if [[ $status -ne 0 ]]; then
   echo "error: the array job failed (sbatch exit $status); logs: $work/slurm-*.out" >&2
-  echo "run the same command again to resume the unfinished shards" >&2
+  echo "run the same command again (same SHARDS and PARTNERSIM_ROLLOUTS) to resume the unfinished shards" >&2
   exit 1
 fi
 
