@@ -382,8 +382,54 @@ fn a_rollouts_override_of_zero_is_refused_not_clamped() {
         message.contains("--rollouts") && message.contains("must be at least 1, found 0"),
         "{message}"
     );
-    assert_eq!(Sweep::load(&file, Some(1)).unwrap().spec.rollouts, 1);
+    assert_eq!(Sweep::load(&file, Some(4)).unwrap().spec.rollouts, 4);
     assert_eq!(Sweep::load(&file, None).unwrap().spec.rollouts, 40);
+}
+
+/// Fewer rollouts per point than replicate groups used to be clamped silently to fewer groups;
+/// it is refused, naming the sweep file's line, or the flag when `--rollouts` sets the count.
+#[test]
+fn fewer_rollouts_than_replicates_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Line 1 is `scenario`, line 2 blank, then SOBOL's lines: `seed = 5` is line 6.
+    let body = SOBOL.replace("seed = 5\n", "seed = 5\nreplicates = 8\n");
+    let file = sweep_file(tmp.path(), "replicates", &body);
+    let stderr = |extra: &[&str]| {
+        let out = partnersim()
+            .arg("sweep")
+            .arg(&file)
+            .arg("--out")
+            .arg(tmp.path().join("out"))
+            .args(extra)
+            .env_remove("SLURM_ARRAY_TASK_ID")
+            .env_remove("JOB_COMPLETION_INDEX")
+            .assert()
+            .code(3)
+            .get_output()
+            .clone();
+        assert!(!tmp.path().join("out").exists(), "nothing is written");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let err = stderr(&["--rollouts", "5"]);
+    let want = format!(
+        "{} has 1 problem(s):\n  `replicates` (line 7): 8 replicate groups need at least 8 rollouts per point, but --rollouts gives 5",
+        file.display()
+    );
+    assert!(err.contains(&want), "want {want:?} in\n{err}");
+    let err = stderr(&["--check", "--rollouts", "7"]);
+    assert!(err.contains("but --rollouts gives 7"), "{err}");
+    let low = sweep_file(
+        tmp.path(),
+        "low",
+        &body.replace("rollouts = 40", "rollouts = 6"),
+    );
+    let err = Sweep::load(&low, None).unwrap_err().to_string();
+    assert!(
+        err.contains("`rollouts` (line 5): 6 rollouts per point are fewer than `replicates` (line 7), 8 replicate groups"),
+        "{err}"
+    );
+    // The flag can also lift a file's count that is too low.
+    assert_eq!(Sweep::load(&low, Some(8)).unwrap().spec.groups(), 8);
 }
 
 #[test]

@@ -246,8 +246,11 @@ pub fn merge(dirs: &[PathBuf], out: &Path, command: &str) -> Result<Merged, Swee
             ));
         }
     }
-    let mut spec = Spec::parse(&first.sweep, Path::new(&first.sweep_file))?;
-    spec.rollouts = first.rollouts;
+    let spec = Spec::parse_with(
+        &first.sweep,
+        Path::new(&first.sweep_file),
+        Some(first.rollouts),
+    )?;
     let total = spec.points();
     let names: Vec<String> = spec.parameters.iter().map(|p| p.path.clone()).collect();
     let header = table::header(&names, &spec.metrics);

@@ -228,6 +228,14 @@ pub const MAX_POINTS: u64 = 100_000_000;
 impl Spec {
     /// Parses and checks a sweep file's text; `file` is used in messages only.
     pub fn parse(text: &str, file: &Path) -> Result<Spec, SweepError> {
+        Spec::parse_with(text, file, None)
+    }
+
+    /// As [`Spec::parse`], with `rollouts` (the `--rollouts` flag, or a shard's recorded count)
+    /// replacing the file's `rollouts` where given, so that the checks that involve rollouts
+    /// (no more `replicates` than rollouts) apply to the count that will run, and name the flag
+    /// when it is the flag's.
+    pub fn parse_with(text: &str, file: &Path, rollouts: Option<u64>) -> Result<Spec, SweepError> {
         let raw: RawSpec = toml::from_str(text).map_err(|e| SweepError::Syntax {
             file: file.to_path_buf(),
             line: e.span().map(|s| line_col(text, s.start)),
@@ -267,6 +275,26 @@ impl Spec {
                 at("replicates"),
                 raw.replicates
             ));
+        }
+        // Each replicate group needs a rollout: fewer rollouts than groups would leave groups
+        // empty (or quietly fewer of them), so the combination is refused, not clamped.
+        let replicates_at = if key_line(text, "replicates").is_some() {
+            at("replicates")
+        } else {
+            format!("`replicates` (default {})", default_replicates())
+        };
+        match rollouts {
+            Some(n) if n >= 1 && n < raw.replicates => problems.push(format!(
+                "{replicates_at}: {r} replicate groups need at least {r} rollouts per point, but --rollouts gives {n}; pass --rollouts {r} or more, or lower `replicates`",
+                r = raw.replicates
+            )),
+            None if raw.rollouts >= 1 && raw.rollouts < raw.replicates => problems.push(format!(
+                "{}: {} rollouts per point are fewer than {replicates_at}, {r} replicate groups (seed noise is measured between groups of rollouts); give `rollouts` of at least {r}, or lower `replicates`",
+                at("rollouts"),
+                raw.rollouts,
+                r = raw.replicates
+            )),
+            _ => {}
         }
         if raw.design == DesignKind::Morris && (raw.levels < 2 || raw.levels % 2 != 0) {
             problems.push(format!(
@@ -399,7 +427,7 @@ impl Spec {
         let spec = Spec {
             scenario: raw.scenario,
             design: raw.design,
-            rollouts: raw.rollouts,
+            rollouts: rollouts.unwrap_or(raw.rollouts),
             seed: raw.seed,
             samples,
             metrics: raw.metrics,
@@ -445,7 +473,8 @@ impl Spec {
             .expect("a parsed spec has a bounded number of points")
     }
 
-    /// Replicate groups actually used: no more groups than rollouts.
+    /// Replicate groups each point's rollouts are split into: `replicates`, which parsing
+    /// keeps at most `rollouts` (the bound here only guards a spec built by hand).
     pub fn groups(&self) -> u64 {
         self.replicates.min(self.rollouts).max(1)
     }
@@ -562,10 +591,7 @@ impl Sweep {
             path: path.to_path_buf(),
             source,
         })?;
-        let mut spec = Spec::parse(&text, path)?;
-        if let Some(r) = rollouts {
-            spec.rollouts = r;
-        }
+        let spec = Spec::parse_with(&text, path, rollouts)?;
         let dir = path.parent().unwrap_or_else(|| Path::new("."));
         let scenario_path = dir.join(&spec.scenario);
         let base =
@@ -947,6 +973,43 @@ mod tests {
             err.contains("`samples`: design `lhs` needs `samples` ≥ 1"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn fewer_rollouts_than_replicates_are_refused_naming_the_line_or_the_flag() {
+        // From the file: both keys named, `replicates` by its default when not written.
+        let err = problems(&LHS.replace("samples = 4\n", "samples = 4\nrollouts = 3\n"));
+        assert!(
+            err.contains("`rollouts` (line 4): 3 rollouts per point are fewer than `replicates` (default 4), 4 replicate groups"),
+            "{err}"
+        );
+        let text = LHS.replace(
+            "samples = 4\n",
+            "samples = 4\nrollouts = 5\nreplicates = 6\n",
+        );
+        let err = problems(&text);
+        assert!(
+            err.contains("`rollouts` (line 4): 5 rollouts per point are fewer than `replicates` (line 5), 6 replicate groups"),
+            "{err}"
+        );
+        // An override replaces the file's count in the check, and is named as the flag.
+        let file = Path::new("s.toml");
+        let err = Spec::parse_with(&text, file, Some(3))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`replicates` (line 5): 6 replicate groups need at least 6 rollouts per point, but --rollouts gives 3; pass --rollouts 6 or more"),
+            "{err}"
+        );
+        assert!(!err.contains("`rollouts` (line 4)"), "{err}");
+        let spec = Spec::parse_with(&text, file, Some(6)).unwrap();
+        assert_eq!((spec.rollouts, spec.groups()), (6, 6));
+        // As many rollouts as groups is enough.
+        let spec = Spec::parse(
+            &LHS.replace("samples = 4\n", "samples = 4\nrollouts = 4\n"),
+            file,
+        );
+        assert_eq!(spec.unwrap().groups(), 4);
     }
 
     #[test]
