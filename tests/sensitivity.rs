@@ -3,7 +3,11 @@
 use std::f64::consts::PI;
 
 use partnersim::sweep::design::{Design, Morris, Sobol};
-use partnersim::sweep::sensitivity::{evaluate, morris_indices, sobol_indices};
+use partnersim::sweep::sensitivity::{Ci, evaluate, morris_indices, sobol_indices};
+
+fn undefined(c: &Ci) -> bool {
+    c.estimate.is_nan() && c.ci_low.is_nan() && c.ci_high.is_nan()
+}
 
 /// Ishigami and Homma (1990) with a = 7, b = 0.1, inputs uniform on [−π, π].
 fn ishigami(u: &[f64]) -> f64 {
@@ -104,4 +108,68 @@ fn morris_ranks_ishigami_inputs() {
     let m = morris_indices(&y, &morris, None, 200, 1);
     assert!(m.mu_star.iter().all(|c| c.estimate > 0.0));
     assert!(m.sigma[2].estimate > 0.5 * m.mu_star[2].estimate);
+}
+
+/// An output that does not vary has undefined Morris measures, as it has undefined Sobol
+/// indices: not μ* = 0 with a [0, 0] "interval".
+#[test]
+fn morris_measures_of_a_constant_output_are_undefined() {
+    let morris = Morris {
+        r: 8,
+        d: 3,
+        levels: 4,
+        seed: 2,
+    };
+    let design = Design::Morris(morris.clone());
+    for c in [0.0, 0.55] {
+        let y = evaluate(&design, |_| c);
+        let m = morris_indices(&y, &morris, None, 200, 2);
+        for k in 0..3 {
+            for ci in [m.mu_star[k], m.mu[k], m.sigma[k]] {
+                assert!(undefined(&ci), "{c}: {ci:?}");
+            }
+        }
+    }
+    // An input without effect on an output that varies keeps its defined 0.
+    let y = evaluate(&design, |u| u[0]);
+    let m = morris_indices(&y, &morris, None, 200, 2);
+    assert_eq!(m.mu_star[1].estimate, 0.0);
+    assert_eq!((m.mu_star[1].ci_low, m.mu_star[1].ci_high), (0.0, 0.0));
+}
+
+/// One base sample (Sobol) or one trajectory (Morris) gives every resample the same sample: the
+/// estimates stand, the "95%" intervals would have zero width and are undefined instead.
+#[test]
+fn one_sample_gives_estimates_without_intervals() {
+    let design = Design::Saltelli {
+        n: 1,
+        d: 3,
+        sobol: Sobol::shifted(6, 11),
+    };
+    let s = sobol_indices(&evaluate(&design, ishigami), 3, 500, 11);
+    for ci in s.first_order.iter().chain(&s.total) {
+        assert!(ci.ci_low.is_nan() && ci.ci_high.is_nan(), "{ci:?}");
+    }
+    assert!(s.total.iter().any(|c| c.estimate.is_finite()), "{s:?}");
+    let morris = Morris {
+        r: 1,
+        d: 3,
+        levels: 4,
+        seed: 11,
+    };
+    let y = evaluate(&Design::Morris(morris.clone()), |u| u[0] + 2.0 * u[1]);
+    let m = morris_indices(&y, &morris, None, 500, 11);
+    for k in 0..3 {
+        assert!(m.mu_star[k].estimate.is_finite(), "{:?}", m.mu_star[k]);
+        assert!(m.mu_star[k].ci_low.is_nan() && m.mu_star[k].ci_high.is_nan());
+        assert!(undefined(&m.sigma[k]), "{:?}", m.sigma[k]);
+    }
+    // Two samples already vary.
+    let design = Design::Saltelli {
+        n: 2,
+        d: 3,
+        sobol: Sobol::shifted(6, 11),
+    };
+    let s = sobol_indices(&evaluate(&design, ishigami), 3, 500, 11);
+    assert!(s.total.iter().any(|c| c.ci_low < c.ci_high), "{s:?}");
 }

@@ -1235,3 +1235,77 @@ fn run_sweep_sh_names_a_missing_binary_and_keeps_the_shard_count() {
     let (code, stderr) = run("3", Some("20"));
     assert_eq!(code, Some(1), "{stderr}");
 }
+
+/// `sensitivity.json` and the index chart of an output that is the same at every point (`folded`
+/// at 0, say): `noise_share` is 0/0 and null like every other undefined value, the Morris
+/// measures are null as Sobol indices are, and the chart says why it has no bars. With one
+/// base sample the intervals are null and the chart says so.
+#[test]
+fn undefined_sensitivity_is_null_and_the_chart_says_why() {
+    use partnersim::sweep::analysis;
+    use partnersim::sweep::spec::Spec;
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let head = "point,seed,a,b,well_established_estimate,well_established_ci_low,well_established_ci_high,well_established_noise_var,folded_estimate,folded_ci_low,folded_ci_high,folded_noise_var\n";
+    // Point i: parameters, a varying share well established, folded 0 everywhere.
+    let points = |n: usize| {
+        let mut text = head.to_string();
+        for i in 0..n {
+            let we = [0.2, 0.6, 0.35, 0.5, 0.45, 0.3][i % 6];
+            text.push_str(&format!(
+                "{i},1,{},{},{we},0.1,0.7,0.001,0,0,0.05,0\n",
+                0.1 * i as f64,
+                0.9 - 0.1 * i as f64
+            ));
+        }
+        text
+    };
+    let spec_text = |design: &str| {
+        format!(
+            "scenario = \"x.toml\"\ndesign = \"{design}\"\nsamples = 1\nrollouts = 40\nmetrics = [\"well_established\", \"folded\"]\n[[parameter]]\npath = \"a\"\nmin = 0\nmax = 1\n[[parameter]]\npath = \"b\"\nmin = 0\nmax = 1\n"
+        )
+    };
+    for (design, n, note) in [
+        ("morris", 3, "(one trajectory: no intervals or sigma)"),
+        (
+            "sobol",
+            4,
+            "Sobol index (one base sample: no 95% intervals)",
+        ),
+    ] {
+        let dir = t.join(design);
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(dir.join("points.csv"), points(n)).unwrap();
+        let spec = Spec::parse(&spec_text(design), Path::new("s.toml")).unwrap();
+        analysis::write(&dir, &spec, design).unwrap();
+        let json: serde_json::Value =
+            serde_json::from_slice(&read(&dir.join("sensitivity.json"))).unwrap();
+        let folded = &json["metrics"]["folded"];
+        assert!(folded["noise_share"].is_null(), "{design}: {folded}");
+        assert_eq!(folded["output_variance"], 0.0, "{design}");
+        for (path, indices) in folded["parameters"].as_object().unwrap() {
+            for (name, ci) in indices.as_object().unwrap() {
+                for key in ["estimate", "ci_low", "ci_high"] {
+                    assert!(ci[key].is_null(), "{design} {path} {name}.{key}: {ci}");
+                }
+            }
+        }
+        let svg = std::fs::read_to_string(dir.join("sensitivity-folded.svg")).unwrap();
+        assert!(
+            svg.contains("Not defined: share folded does not vary"),
+            "{design}: the folded chart does not say why it is empty"
+        );
+        // The share well established varies: estimates, but no intervals from one sample.
+        let we = &json["metrics"]["well_established"];
+        assert!(we["noise_share"].is_number(), "{design}: {we}");
+        let first = we["parameters"]["a"].as_object().unwrap();
+        let (_, ci) = first.iter().next().unwrap();
+        assert!(ci["estimate"].is_number(), "{design}: {ci}");
+        assert!(
+            ci["ci_low"].is_null() && ci["ci_high"].is_null(),
+            "{design}: {ci}"
+        );
+        let svg = std::fs::read_to_string(dir.join("sensitivity-well_established.svg")).unwrap();
+        assert!(svg.contains(note), "{design}: want {note:?} in the chart");
+    }
+}

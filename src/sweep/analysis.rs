@@ -209,6 +209,25 @@ pub fn write(dir: &Path, spec: &Spec, name: &str) -> Result<(), SweepError> {
     draw(dir, spec, name, &cols, &report)
 }
 
+/// The value axis title of a sensitivity chart, saying why bars or intervals are missing rather
+/// than leaving them out silently: no indices when the output does not vary between points, no
+/// intervals when the bootstrap cannot vary (one base sample or trajectory).
+fn index_axis(spec: &Spec, metric: Metric, axis: &str, series: &[(&str, Vec<Ci>)]) -> String {
+    let all = || series.iter().flat_map(|(_, v)| v.iter());
+    if all().all(|c| !c.estimate.is_finite()) {
+        return format!("Not defined: {} does not vary", metric.label());
+    }
+    if all().all(|c| !(c.ci_low.is_finite() && c.ci_high.is_finite())) {
+        let why = match (spec.design, spec.samples) {
+            (DesignKind::Sobol, n) if n < 2 => "one base sample: no 95% intervals",
+            (DesignKind::Morris, n) if n < 2 => "one trajectory: no intervals or sigma",
+            _ => "too few bootstrap resamples: no 95% intervals",
+        };
+        return format!("{axis} ({why})");
+    }
+    axis.to_string()
+}
+
 fn draw(
     dir: &Path,
     spec: &Spec,
@@ -314,14 +333,26 @@ fn draw(
                     "Elementary effect per full range",
                 ),
             };
+            let axis = index_axis(spec, metric, axis, &series);
+            // The chart's legend reads a NaN share as "one rollout per point"; for an output
+            // that does not vary (0/0) the seed noise is nil, which is what 0 reads as there.
+            let noise = &sens.noise;
+            let noise_share = if noise.noise_share.is_nan()
+                && noise.output_variance == 0.0
+                && noise.noise_variance == 0.0
+            {
+                0.0
+            } else {
+                noise.noise_share
+            };
             charts::write_indices(
                 dir,
                 &format!("sensitivity-{}", metric.key()),
                 &charts::IndexBars {
                     title: name,
                     metric,
-                    axis,
-                    noise_share: sens.noise.noise_share,
+                    axis: &axis,
+                    noise_share,
                     names,
                     series,
                 },

@@ -10,7 +10,11 @@
 //! - Morris elementary effects: μ* (mean absolute effect, Campolongo et al. 2007), μ and σ, in
 //!   output units per full range of the parameter.
 //! - 95% intervals: percentile bootstrap, resampling base samples (Sobol) or trajectories
-//!   (Morris) with replacement, from a seeded generator.
+//!   (Morris) with replacement, from a seeded generator; undefined (NaN, `null`) when the
+//!   bootstrap cannot vary: fewer than 2 units to resample, or fewer than 2 resamples where the
+//!   statistic is defined.
+//! - An output that does not vary between points has undefined indices, Sobol and Morris alike:
+//!   NaN estimates and intervals, not 0 (no influence).
 //! - Noise share: the share of the variance of point estimates between points that is seed
 //!   noise, mean(noise variance) / variance(estimates).
 
@@ -24,7 +28,8 @@ pub struct Ci {
     /// The statistic on the full sample; NaN (`null`) when undefined.
     pub estimate: f64,
     /// 2.5th percentile of the statistic over the bootstrap resamples where it is defined;
-    /// NaN when the estimate is.
+    /// NaN when the estimate is, or when the bootstrap cannot vary (fewer than 2 units or
+    /// defined resamples).
     pub ci_low: f64,
     /// 97.5th percentile of the same draws; NaN likewise.
     pub ci_high: f64,
@@ -60,6 +65,9 @@ fn percentile(sorted: &[f64], q: f64) -> f64 {
 
 /// Percentile-bootstrap intervals: `stat(sample indices)` returns one value per output; it is
 /// computed on the full sample for the estimates and on `resamples` resamples of the `n` units.
+/// With fewer than 2 units every resample is the sample itself, and with fewer than 2 defined
+/// resampled values there is no spread to take percentiles of: the interval is then undefined
+/// (NaN), not the zero-width interval the percentiles would give.
 fn bootstrap<S: Fn(&[usize]) -> Vec<f64>>(n: usize, resamples: u32, seed: u64, stat: S) -> Vec<Ci> {
     let all: Vec<usize> = (0..n).collect();
     let estimates = stat(&all);
@@ -80,7 +88,7 @@ fn bootstrap<S: Fn(&[usize]) -> Vec<f64>>(n: usize, resamples: u32, seed: u64, s
         .iter()
         .zip(draws)
         .map(|(&estimate, mut d)| {
-            if !estimate.is_finite() || d.is_empty() {
+            if !estimate.is_finite() || n < 2 || d.len() < 2 {
                 return Ci {
                     estimate,
                     ci_low: f64::NAN,
@@ -180,6 +188,23 @@ pub fn morris_indices(
 ) -> MorrisIndices {
     let d = morris.d;
     let r = morris.r as usize;
+    // An output that does not vary has no elementary effects to speak of: every measure is
+    // undefined, as Sobol indices are, rather than 0 with a [0, 0] interval.
+    if y.windows(2).all(|w| w[0] == w[1]) {
+        let none = vec![
+            Ci {
+                estimate: f64::NAN,
+                ci_low: f64::NAN,
+                ci_high: f64::NAN,
+            };
+            d
+        ];
+        return MorrisIndices {
+            mu_star: none.clone(),
+            mu: none.clone(),
+            sigma: none,
+        };
+    }
     // effects[t][k]: the elementary effect of parameter k in trajectory t.
     let mut effects = vec![vec![0.0; d]; r];
     for (t, row) in effects.iter_mut().enumerate() {
@@ -228,7 +253,9 @@ pub fn morris_indices(
 /// How much of the spread of point estimates is seed noise.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct NoiseShare {
-    /// mean(noise variance) / variance of the estimates, capped at 1.
+    /// mean(noise variance) / variance of the estimates, capped at 1; NaN (`null`) when
+    /// undefined: no noise variance (no replicate groups), a single point, or 0/0 (an output
+    /// that does not vary, without seed noise either).
     pub noise_share: f64,
     /// Sample variance of the point estimates across points.
     pub output_variance: f64,
@@ -240,7 +267,10 @@ pub struct NoiseShare {
 pub fn noise_share(y: &[f64], noise: &[f64]) -> NoiseShare {
     let n = y.len() as f64;
     let mean = y.iter().sum::<f64>() / n;
-    let output_variance = if y.len() > 1 {
+    let output_variance = if y.len() > 1 && y.windows(2).all(|w| w[0] == w[1]) {
+        // Exactly, not the rounding error of a mean that is not a binary fraction.
+        0.0
+    } else if y.len() > 1 {
         y.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)
     } else {
         f64::NAN
@@ -253,7 +283,8 @@ pub fn noise_share(y: &[f64], noise: &[f64]) -> NoiseShare {
     } else if output_variance > 0.0 {
         (noise_variance / output_variance).min(1.0)
     } else if noise_variance == 0.0 {
-        0.0
+        // 0/0: the output is the same at every point and has no seed noise either.
+        f64::NAN
     } else {
         1.0
     };
@@ -308,6 +339,31 @@ mod tests {
         let s = noise_share(&[0.0, 1.0, 0.0, 1.0], &[0.0; 4]);
         assert_eq!(s.noise_share, 0.0);
         assert!((s.output_variance - 1.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn noise_share_of_an_output_that_never_varies_is_undefined() {
+        // 0/0: `folded` at 0 in every rollout of every point.
+        let s = noise_share(&[0.0; 5], &[0.0; 5]);
+        assert!(s.noise_share.is_nan(), "{}", s.noise_share);
+        assert_eq!((s.output_variance, s.noise_variance), (0.0, 0.0));
+        // A constant that is not a binary fraction is as constant.
+        let s = noise_share(&[0.55; 7], &[0.0; 7]);
+        assert!(s.noise_share.is_nan(), "{}", s.noise_share);
+        // Seed noise over no spread between points is all noise.
+        assert_eq!(noise_share(&[0.5; 3], &[0.01; 3]).noise_share, 1.0);
+    }
+
+    #[test]
+    fn bootstrap_intervals_need_two_units_and_two_resamples() {
+        let mean = |js: &[usize]| vec![js.iter().map(|&j| j as f64).sum::<f64>() / js.len() as f64];
+        let one = bootstrap(1, 1000, 3, mean);
+        assert_eq!(one[0].estimate, 0.0);
+        assert!(one[0].ci_low.is_nan() && one[0].ci_high.is_nan(), "{one:?}");
+        let single_draw = bootstrap(10, 1, 3, mean);
+        assert!(single_draw[0].ci_low.is_nan(), "{single_draw:?}");
+        let ten = bootstrap(10, 1000, 3, mean);
+        assert!(ten[0].ci_low < 4.5 && 4.5 < ten[0].ci_high, "{ten:?}");
     }
 
     #[test]
