@@ -194,6 +194,23 @@ fn refused(file: &Path) -> String {
     stderr
 }
 
+/// Two unknown keys are both reported, each at its line (serde alone stopped at one).
+#[test]
+fn every_unknown_key_of_a_sweep_file_is_listed() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Line 1 is `scenario`, line 2 blank, then SOBOL's lines: `seed = 5` is line 6.
+    let body = SOBOL.replace("seed = 5\n", "seed = 5\nroll_outs = 9\nbootstraps = 10\n");
+    let file = sweep_file(tmp.path(), "unknown", &body);
+    let stderr = refused(&file);
+    for want in [
+        format!("{} has 2 problem(s):", file.display()),
+        "`roll_outs` (line 7): unknown field `roll_outs`; did you mean `rollouts`?".to_string(),
+        "`bootstraps` (line 8): unknown field `bootstraps`; did you mean `bootstrap`?".to_string(),
+    ] {
+        assert!(stderr.contains(&want), "want {want:?} in\n{stderr}");
+    }
+}
+
 #[test]
 fn wrong_types_in_a_sweep_file_name_file_line_column_and_field() {
     let tmp = tempfile::tempdir().unwrap();

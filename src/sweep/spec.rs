@@ -236,6 +236,14 @@ impl Spec {
     /// (no more `replicates` than rollouts) apply to the count that will run, and name the flag
     /// when it is the flag's.
     pub fn parse_with(text: &str, file: &Path, rollouts: Option<u64>) -> Result<Spec, SweepError> {
+        // Unknown keys are listed all at once, each at its line; serde would stop at one.
+        let unknown = unknown_keys(text);
+        if !unknown.is_empty() {
+            return Err(SweepError::Invalid {
+                file: file.to_path_buf(),
+                problems: unknown,
+            });
+        }
         let raw: RawSpec = toml::from_str(text).map_err(|e| SweepError::Syntax {
             file: file.to_path_buf(),
             line: e.span().map(|s| line_col(text, s.start)),
@@ -478,6 +486,79 @@ impl Spec {
     pub fn groups(&self) -> u64 {
         self.replicates.min(self.rollouts).max(1)
     }
+}
+
+/// The keys a sweep file may have at its top level, in the order of the docs.
+const TOP_KEYS: [&str; 11] = [
+    "scenario",
+    "design",
+    "rollouts",
+    "seed",
+    "samples",
+    "metrics",
+    "common_seed",
+    "replicates",
+    "levels",
+    "bootstrap",
+    "parameter",
+];
+/// The keys of a `[[parameter]]`.
+const PARAMETER_KEYS: [&str; 4] = ["path", "values", "min", "max"];
+
+/// One message per key of the sweep file that the schema does not have (top level and each
+/// `[[parameter]]`), with its line, the nearest known key when one is close, and the known keys.
+/// Empty when there is none, or when the text is not TOML (the parser then reports that).
+fn unknown_keys(text: &str) -> Vec<String> {
+    let Ok(doc) = toml_edit::Document::parse(text.to_string()) else {
+        return Vec::new();
+    };
+    let describe = |name: String, key: &toml_edit::Key, known: &[&str]| {
+        let line = key
+            .span()
+            .map(|s| format!(" (line {})", line_col(text, s.start).0))
+            .unwrap_or_default();
+        let candidates: Vec<String> = known.iter().map(|k| k.to_string()).collect();
+        let near = nearest(key.get(), &candidates, 1)
+            .into_iter()
+            .find(|k| levenshtein(key.get(), k) <= 2)
+            .map(|k| format!("; did you mean `{k}`?"))
+            .unwrap_or_default();
+        format!(
+            "`{name}`{line}: unknown field `{}`{near} (expected one of {})",
+            key.get(),
+            quoted(&candidates)
+        )
+    };
+    let mut out = Vec::new();
+    for (name, _) in doc.as_table().iter() {
+        if let Some((key, _)) = doc.get_key_value(name)
+            && !TOP_KEYS.contains(&name)
+        {
+            out.push(describe(name.to_string(), key, &TOP_KEYS));
+        }
+    }
+    let count = match doc.get("parameter") {
+        Some(Item::ArrayOfTables(a)) => a.len(),
+        Some(Item::Value(Value::Array(a))) => a.len(),
+        _ => 0,
+    };
+    for i in 0..count {
+        let Some(table) = param_table(&doc, i) else {
+            continue;
+        };
+        for (name, _) in table.iter() {
+            if let Some((key, _)) = table.get_key_value(name)
+                && !PARAMETER_KEYS.contains(&name)
+            {
+                out.push(describe(
+                    format!("parameter[{i}].{name}"),
+                    key,
+                    &PARAMETER_KEYS,
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// 1-based line and column of the top-level `key` in the sweep file text.
@@ -1042,10 +1123,37 @@ mod tests {
             problems("scenario = \"x.toml\"\n"),
             "s.toml:1:1: missing field `design`"
         );
-        // An unknown key is named.
+        // An unknown key is named, with its line and the key meant.
+        assert_eq!(
+            problems(&format!("{base}sample = 3\n")),
+            "s.toml has 1 problem(s):\n  `sample` (line 4): unknown field `sample`; did you mean `samples`? (expected one of `scenario`, `design`, `rollouts`, `seed`, `samples`, `metrics`, `common_seed`, `replicates`, `levels`, `bootstrap`, `parameter`)"
+        );
+    }
+
+    #[test]
+    fn every_unknown_key_is_listed_at_once() {
+        let text = format!(
+            "{}[[parameter]]\npath = \"a\"\nmn = 0\nmax = 1\nstep = 0.1\n",
+            LHS.replace("samples = 4\n", "samples = 4\nseeed = 3\nbootstrapp = 10\n")
+        );
+        let err = problems(&text);
+        assert!(err.starts_with("s.toml has 4 problem(s):"), "{err}");
+        for want in [
+            "\n  `seeed` (line 4): unknown field `seeed`; did you mean `seed`?",
+            "\n  `bootstrapp` (line 5): unknown field `bootstrapp`; did you mean `bootstrap`?",
+            "\n  `parameter[1].mn` (line 12): unknown field `mn`; did you mean `min`? (expected one of `path`, `values`, `min`, `max`)",
+            "\n  `parameter[1].step` (line 14): unknown field `step` (expected one of",
+        ] {
+            assert!(err.contains(want), "want {want:?} in\n{err}");
+        }
+        // Inline parameter tables too.
+        let text = "scenario = \"x.toml\"\ndesign = \"lhs\"\nsamples = 4\nparameter = [{path = \"a\", min = 0, max = 1, maxx = 2}]\n";
         assert!(
-            problems(&format!("{base}sample = 3\n"))
-                .starts_with("s.toml:4:1: `sample`: unknown field")
+            problems(text).contains(
+                "`parameter[0].maxx` (line 4): unknown field `maxx`; did you mean `max`?"
+            ),
+            "{}",
+            problems(text)
         );
     }
 
