@@ -790,20 +790,25 @@ fn merge_refuses_shards_of_another_commit() {
         assert!(stderr.contains(&want), "want {want:?} in\n{stderr}");
     }
     assert!(!t.join("m").exists());
-    // Equal commits merge, `unknown` ones included: they are compared exactly as recorded.
-    with_commit(&t.join("s0"), &t.join("u0"), "unknown");
-    with_commit(&t.join("s1"), &t.join("u1"), "unknown");
-    partnersim()
+    // Shards that agree with each other but not with the merging binary are refused too: the
+    // merge computes sensitivity.json and records the shards' commit for it.
+    with_commit(&t.join("s0"), &t.join("c0"), theirs);
+    let stderr = partnersim()
         .arg("merge")
-        .arg(t.join("u0"))
-        .arg(t.join("u1"))
+        .arg(t.join("c0"))
+        .arg(t.join("c1"))
         .arg("--out")
-        .arg(t.join("mu"))
+        .arg(t.join("m"))
         .assert()
-        .success();
-    let merged: serde_json::Value =
-        serde_json::from_slice(&read(&t.join("mu/manifest.json"))).unwrap();
-    assert_eq!(merged["git_commit"], "unknown");
+        .code(3)
+        .get_output()
+        .stderr
+        .clone();
+    let stderr = String::from_utf8(stderr).unwrap();
+    let want =
+        format!("records partnersim git commit {theirs} but this partnersim is commit {ours}");
+    assert!(stderr.contains(&want), "want {want:?} in\n{stderr}");
+    assert!(!t.join("m").exists());
 }
 
 /// A partial run, or a finished one, made by a binary of another commit is not resumed: the

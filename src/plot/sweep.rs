@@ -322,7 +322,7 @@ pub struct IndexBars<'a> {
     /// What the value axis measures.
     pub axis: &'a str,
     /// Share (0 to 1) of the output variance that is seed noise, quoted in the legend so a reader
-    /// can tell whether the indices rise above it.
+    /// can tell whether the indices rise above it; NaN where it is not defined.
     pub noise_share: f64,
     /// Parameter paths, one group of bars each, drawn top down in sweep order.
     pub names: Vec<String>,
@@ -355,9 +355,10 @@ impl Chart for IndexBars<'_> {
             .zip(SERIES_COLOURS.iter().cycle())
             .map(|((label, _), c)| (Mark::Swatch(c.to_rgba()), *label))
             .collect();
-        // With one rollout per point there are no replicates, and the share is unknown.
+        // Undefined when the output does not vary (0/0) or some point has no value (a median
+        // no rollout reached); the axis title says which.
         let noise = if self.noise_share.is_nan() {
-            "seed noise: unknown (one rollout per point)".to_string()
+            "seed noise: not defined".to_string()
         } else {
             format!(
                 "seed noise: {:.0}% of output variance",

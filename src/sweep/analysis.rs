@@ -334,17 +334,6 @@ fn draw(
                 ),
             };
             let axis = index_axis(spec, metric, axis, &series);
-            // The chart's legend reads a NaN share as "one rollout per point"; for an output
-            // that does not vary (0/0) the seed noise is nil, which is what 0 reads as there.
-            let noise = &sens.noise;
-            let noise_share = if noise.noise_share.is_nan()
-                && noise.output_variance == 0.0
-                && noise.noise_variance == 0.0
-            {
-                0.0
-            } else {
-                noise.noise_share
-            };
             charts::write_indices(
                 dir,
                 &format!("sensitivity-{}", metric.key()),
@@ -352,7 +341,7 @@ fn draw(
                     title: name,
                     metric,
                     axis: &axis,
-                    noise_share,
+                    noise_share: sens.noise.noise_share,
                     names,
                     series,
                 },

@@ -202,6 +202,16 @@ pub fn merge(dirs: &[PathBuf], out: &Path, command: &str) -> Result<Merged, Swee
         .map(|d| read_manifest(d))
         .collect::<Result<Vec<_>, _>>()?;
     let first = &manifests[0];
+    // The merge computes sensitivity.json, and its manifest records the shards' commit: the
+    // shards' build must be this one, or that record would be false.
+    if first.git_commit != crate::manifest::GIT_COMMIT {
+        return Err(SweepError::Merge(format!(
+            "{} records partnersim git commit {} but this partnersim is commit {}: the merge computes the sensitivity analysis, so merge with the binary that ran the shards",
+            dirs[0].join("manifest.json").display(),
+            first.git_commit,
+            crate::manifest::GIT_COMMIT
+        )));
+    }
     for (dir, m) in dirs.iter().zip(&manifests).skip(1) {
         let differ = |what: &str, a: &str, b: &str| {
             SweepError::Merge(format!(
