@@ -406,7 +406,7 @@ mod tests {
         let m = SweepManifest {
             command: "partnersim sweep s.toml".into(),
             version: env!("CARGO_PKG_VERSION").into(),
-            git_commit: "test".into(),
+            git_commit: crate::manifest::GIT_COMMIT.into(),
             sweep_file: "s.toml".into(),
             sweep_sha256: "0123456789abcdef".into(),
             design: "lhs".into(),
