@@ -612,6 +612,9 @@ pub fn study_frame(o: &StudyOptions) -> Result<Frame, CliError> {
     if o.set.is_empty() {
         return Ok(frame);
     }
+    for (path, x) in &o.set {
+        study::calibrate::check_setting(path, *x)?;
+    }
     let values: Vec<(&str, f64)> = o.set.iter().map(|(p, v)| (p.as_str(), *v)).collect();
     Ok(study::calibrate::with_defaults(&frame, &values)?)
 }
@@ -897,12 +900,14 @@ pub fn compare_headline(c: &Comparison, dir: &Path) -> String {
 fn run_calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     use study::calibrate::{self, KNOBS};
     // The search sets every knob itself, so a `--set` of one would be silently overridden.
-    if let Some((path, _)) = args
-        .study
-        .set
-        .iter()
-        .find(|(p, _)| KNOBS.iter().any(|k| k.path == p))
-    {
+    // Compared by their one spelling: `stage_rate[03]` is `stage_rate[3]`.
+    for (path, x) in &args.study.set {
+        calibrate::check_setting(path, *x)?;
+    }
+    if let Some((path, _)) = args.study.set.iter().find(|(p, _)| {
+        let p = calibrate::canonical(p).expect("checked above");
+        KNOBS.iter().any(|k| k.path == p)
+    }) {
         return Err(CliError::Study(StudyError::Design(format!(
             "--set {path}: calibrate searches this parameter itself (docs/calibration.md), so it cannot be fixed with --set"
         ))));
@@ -941,7 +946,16 @@ fn run_calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     let mut json = serde_json::to_string_pretty(&result).expect("a calibration serialises");
     json.push('\n');
     staging.write("calibration.json", json)?;
-    staging.write("calibrated.toml", calibrate::overlay_toml(&result))?;
+    let settings: Vec<(&str, f64)> = args
+        .study
+        .set
+        .iter()
+        .map(|(p, x)| (p.as_str(), *x))
+        .collect();
+    staging.write(
+        "calibrated.toml",
+        calibrate::overlay_toml(&result, &settings),
+    )?;
     let search = manifest::Search {
         budget: args.budget,
         knobs: result.knobs.iter().map(|k| k.path).collect(),
@@ -951,10 +965,27 @@ fn run_calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     let dir = staging.commit()?;
     emit(&format!(
         "{}  results: {}\n",
-        calibrate::summary_text(&result, &config),
+        calibrate::summary_text(&result, &config, standard_calibration(&args.study)),
         dir.display()
     ))?;
     Ok(())
+}
+
+/// True when a calibration runs as the shipped defaults were calibrated (docs/calibration.md):
+/// only then may its values replace them.
+fn standard_calibration(o: &StudyOptions) -> bool {
+    let defaults = Cli::parse_from(["partnersim", "calibrate"]);
+    let Command::Calibrate(d) = defaults.command else {
+        unreachable!("parsed as calibrate")
+    };
+    let d = d.study;
+    o.replications == d.replications
+        && o.seed == d.seed
+        && o.scenarios.is_empty()
+        && o.age_min.is_none()
+        && o.age_max.is_none()
+        && !o.scenario_agencies
+        && o.set.is_empty()
 }
 
 /// Writes to stdout, ignoring a closed pipe (`partnersim trace … | head` is normal use).

@@ -576,6 +576,100 @@ fn calibrate_cli_runs_within_its_budget() {
     assert!(toml.contains("[params.challenges.fiscal]"), "{toml}");
 }
 
+/// A `--set` path has one spelling, and a count takes a whole number: a malformed path or a
+/// fraction was read loosely (`stage_rate[3` as `stage_rate`, 12.7 months as 13), and a
+/// searched parameter spelt `stage_rate[03]` slipped past calibrate's refusal and was then
+/// overridden by the search.
+#[test]
+fn set_paths_and_counts_are_read_strictly() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (command, setting, says) in [
+        (
+            "calibrate",
+            "progress.stage_rate[03]=0.3",
+            "calibrate searches this parameter",
+        ),
+        (
+            "study",
+            "progress.stage_rate[3=0.1",
+            "\"progress.stage_rate[3\" is not a number",
+        ),
+        (
+            "study",
+            "progress.stage_rate[]=0.1",
+            "is not a number under [params]",
+        ),
+        (
+            "study",
+            "progress..stage_rate=0.1",
+            "is not a number under [params]",
+        ),
+        (
+            "study",
+            "progress.established_months=12.7",
+            "is a whole number (a count), got 12.7",
+        ),
+    ] {
+        let out = tmp.path().join("never");
+        let budget: &[&str] = if command == "calibrate" {
+            &["--budget", "1"]
+        } else {
+            &[]
+        };
+        partnersim()
+            .args([command, "--set", setting, "--replications", "2"])
+            .args(budget)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .code(3)
+            .stderr(predicate::str::contains(says));
+        assert!(!out.exists(), "{setting}");
+    }
+}
+
+/// `calibrated.toml` is the best point as an overlay: an array that holds both a searched
+/// element and a `--set` one is written whole with the set value kept, and scalar `--set`
+/// values are written too.
+#[test]
+fn the_calibrated_overlay_keeps_the_set_values() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cal");
+    partnersim()
+        .args([
+            "calibrate",
+            "--budget",
+            "1",
+            "--replications",
+            "2",
+            "--set",
+            "progress.stage_rate[2]=0.3",
+            "--set",
+            "progress.factor_weights[1]=3.0",
+            "--set",
+            "challenges.growth_weight=0.25",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("not a replacement for them"));
+    let text = std::fs::read_to_string(out.join("calibrated.toml")).unwrap();
+    let overlay: toml::Table = toml::from_str(&text).unwrap();
+    let progress = &overlay["params"]["progress"];
+    assert_eq!(progress["stage_rate"][2].as_float(), Some(0.3), "{text}");
+    assert_eq!(
+        progress["factor_weights"][1].as_float(),
+        Some(3.0),
+        "{text}"
+    );
+    assert_eq!(
+        overlay["params"]["challenges"]["growth_weight"].as_float(),
+        Some(0.25),
+        "{text}"
+    );
+}
+
 /// A study's defaults (calibration, `--set`) leave a parameter the scenario's file names alone,
 /// even when the file sets it to exactly the default; parameters it does not name change.
 #[test]

@@ -189,19 +189,59 @@ fn bad_path(path: &str) -> StudyError {
     ))
 }
 
-/// Splits `a.b[3]` into keys and an optional final index.
-fn split(path: &str) -> (Vec<&str>, Option<usize>) {
+/// Splits `a.b[3]` into keys and an optional final index; anything else (an empty key, a
+/// missing or doubled bracket, an index that is not a plain number) is refused, so that one
+/// parameter has one spelling ([`canonical`]).
+fn split(path: &str) -> Result<(Vec<&str>, Option<usize>), StudyError> {
     let (keys, index) = match path.split_once('[') {
-        Some((k, rest)) => (k, rest.trim_end_matches(']').parse().ok()),
+        Some((k, rest)) => {
+            let digits = rest.strip_suffix(']').ok_or_else(|| bad_path(path))?;
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad_path(path));
+            }
+            (k, Some(digits.parse().map_err(|_| bad_path(path))?))
+        }
         None => (path, None),
     };
-    (keys.split('.').collect(), index)
+    let keys: Vec<&str> = keys.split('.').collect();
+    if keys.iter().any(|k| k.is_empty()) {
+        return Err(bad_path(path));
+    }
+    Ok((keys, index))
 }
 
-/// The value of the parameter at `path`.
-pub fn get(params: &Params, path: &str) -> Result<f64, StudyError> {
+/// The one spelling of a parameter path (`progress.stage_rate[03]` is `progress.stage_rate[3]`),
+/// to compare a `--set` with the searched parameters.
+pub fn canonical(path: &str) -> Result<String, StudyError> {
+    let (keys, index) = split(path)?;
+    let keys = keys.join(".");
+    Ok(match index {
+        Some(i) => format!("{keys}[{i}]"),
+        None => keys,
+    })
+}
+
+/// Checks a `--set` before it is used: the path names a number under `[params]`, the value is
+/// in the parameter's type (a whole number for a count, not rounded silently), and the result
+/// is a valid parameter set.
+pub fn check_setting(path: &str, x: f64) -> Result<(), StudyError> {
+    let defaults = Params::default();
+    if is_integer(&defaults, path)? && x.fract() != 0.0 {
+        return Err(StudyError::Design(format!(
+            "parameter {path:?} is a whole number (a count), got {x}"
+        )));
+    }
+    set(&mut Params::default(), path, x)
+}
+
+fn is_integer(params: &Params, path: &str) -> Result<bool, StudyError> {
+    Ok(matches!(value_at(params, path)?, toml::Value::Integer(_)))
+}
+
+/// The TOML value at `path` in `params`.
+fn value_at(params: &Params, path: &str) -> Result<toml::Value, StudyError> {
     let value = toml::Value::try_from(params).map_err(|_| bad_path(path))?;
-    let (keys, index) = split(path);
+    let (keys, index) = split(path)?;
     let mut v = &value;
     for k in keys {
         v = v.get(k).ok_or_else(|| bad_path(path))?;
@@ -209,9 +249,15 @@ pub fn get(params: &Params, path: &str) -> Result<f64, StudyError> {
     if let Some(i) = index {
         v = v.get(i).ok_or_else(|| bad_path(path))?;
     }
+    Ok(v.clone())
+}
+
+/// The value of the parameter at `path`.
+pub fn get(params: &Params, path: &str) -> Result<f64, StudyError> {
+    let v = value_at(params, path)?;
     match v {
-        toml::Value::Float(x) => Ok(*x),
-        toml::Value::Integer(x) => Ok(*x as f64),
+        toml::Value::Float(x) => Ok(x),
+        toml::Value::Integer(x) => Ok(x as f64),
         _ => Err(bad_path(path)),
     }
 }
@@ -219,7 +265,7 @@ pub fn get(params: &Params, path: &str) -> Result<f64, StudyError> {
 /// Sets the parameter at `path` (integers are rounded).
 pub fn set(params: &mut Params, path: &str, x: f64) -> Result<(), StudyError> {
     let mut value = toml::Value::try_from(&*params).map_err(|_| bad_path(path))?;
-    let (keys, index) = split(path);
+    let (keys, index) = split(path)?;
     let mut v = &mut value;
     for k in keys {
         v = v.get_mut(k).ok_or_else(|| bad_path(path))?;
@@ -461,18 +507,32 @@ pub fn calibrate(
     })
 }
 
-/// The best values as a `[params]` overlay a scenario could include.
-pub fn overlay_toml(c: &Calibration) -> String {
+/// The best values as a `[params]` overlay a scenario could include. `settings` are the `--set`
+/// values the search ran with: they are written too, and an array holding both a searched and
+/// a set element is written whole with both, so that the overlay alone gives the best point.
+pub fn overlay_toml(c: &Calibration, settings: &[(&str, f64)]) -> String {
     let mut params = Params::default();
+    for (path, x) in settings {
+        set(&mut params, path, *x).expect("settings are checked before the search");
+    }
     for (k, x) in c.knobs.iter().zip(&c.best) {
         set(&mut params, k.path, *x).expect("knob paths are valid");
     }
     let mut text = String::from(
         "# Calibrated values of the searched parameters (partnersim calibrate); the shipped\n# defaults in src/scenario/schema.rs should equal these.\n",
     );
+    if !settings.is_empty() {
+        text.push_str("# Also the values the search ran with, set by --set.\n");
+    }
+    let knobs = c.knobs.iter().map(|k| (k.path, k.integer));
+    let set_paths = settings.iter().map(|(path, _)| {
+        let integer = is_integer(&params, path).expect("settings are checked before the search");
+        (*path, integer)
+    });
     let mut sections: Vec<(String, Vec<String>)> = Vec::new();
-    for (k, x) in c.knobs.iter().zip(&c.best) {
-        let (keys, index) = split(k.path);
+    for (path, integer) in knobs.chain(set_paths) {
+        let x = get(&params, path).expect("paths are valid");
+        let (keys, index) = split(path).expect("paths are valid");
         let (section, key) = keys.split_at(keys.len() - 1);
         let section = format!("params.{}", section.join("."));
         let line = match index {
@@ -481,8 +541,8 @@ pub fn overlay_toml(c: &Calibration) -> String {
                 key[0],
                 get_array(&params, &keys).unwrap_or_default()
             ),
-            None if k.integer => format!("{} = {}", key[0], x.round()),
-            None => format!("{} = {}", key[0], fmt_value(*x)),
+            None if integer => format!("{} = {}", key[0], x.round()),
+            None => format!("{} = {}", key[0], fmt_value(x)),
         };
         match sections.iter_mut().find(|(s, _)| *s == section) {
             Some((_, lines)) => {
@@ -527,7 +587,9 @@ fn get_array(params: &Params, keys: &[&str]) -> Option<Vec<f64>> {
 
 /// The closing summary: objective before and after, and each parameter's start, best and
 /// shipped default.
-pub fn summary_text(c: &Calibration, config: &StudyConfig) -> String {
+/// `standard` is true when the search ran as the shipped defaults were calibrated (default seed,
+/// replications, design, scenarios and no `--set`): only then may its values replace them.
+pub fn summary_text(c: &Calibration, config: &StudyConfig, standard: bool) -> String {
     let d = Params::default();
     let mut text = format!(
         "calibration: {} studies of {} replications (seed {}), stopped: {}\n  objective {:.3} -> {:.3}; outcome figures outside the band {} -> {} of {}; Spearman 6.1 {:.2} -> {:.2}, 7.1 {:.2} -> {:.2}\n  parameter                                   start      best   shipped default\n",
@@ -562,8 +624,12 @@ pub fn summary_text(c: &Calibration, config: &StudyConfig) -> String {
     }
     text.push_str(if same {
         "  the shipped defaults equal the calibrated values\n"
-    } else {
+    } else if standard && c.stop == Stop::Converged {
         "  the shipped defaults differ from the calibrated values: copy calibrated.toml's values into src/scenario/schema.rs\n"
+    } else if standard {
+        "  the shipped defaults differ from these values, but the search stopped before it converged (raise --budget): not a replacement for them\n"
+    } else {
+        "  the shipped defaults differ from these values, found with other settings than the shipped calibration's (seed, replications, design, scenarios or --set): not a replacement for them\n"
     });
     text
 }
