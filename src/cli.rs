@@ -64,11 +64,11 @@ impl Cli {
     /// Checks what clap's attributes cannot say: compare's number of scenarios, and `--age-min`
     /// no later than `--age-max` (each against the other's default when only one is given).
     pub fn check(&self) -> Result<(), clap::Error> {
-        use clap::CommandFactory;
         if let Command::Compare(a) = &self.command {
             let most = crate::plot::style::SCENARIO_COLOURS.len();
             if a.files.len() > most {
-                return Err(Cli::command().error(
+                return Err(subcommand_error(
+                    "compare",
                     clap::error::ErrorKind::TooManyValues,
                     format!(
                         "compare takes at most {most} scenarios, got {}: the charts tell them apart by {most} colours (for many variants of one scenario, use a sweep)",
@@ -86,7 +86,12 @@ impl Cli {
         let min = study.age_min.unwrap_or(design.age_min_months);
         let max = study.age_max.unwrap_or(design.age_max_months);
         if min > max {
-            return Err(Cli::command().error(
+            return Err(subcommand_error(
+                if matches!(self.command, Command::Study(_)) {
+                    "study"
+                } else {
+                    "calibrate"
+                },
                 clap::error::ErrorKind::ArgumentConflict,
                 format!(
                     "the visit ages are empty: --age-min {min} is later than --age-max {max} (defaults {} and {})",
@@ -248,6 +253,18 @@ pub struct StudyOptions {
         help = "Change a parameter's default for this study, e.g. `--set challenges.issue_gain=1.5` (a path under [params]; scenarios that set the parameter themselves keep their value)"
     )]
     pub set: Vec<(String, f64)>,
+}
+
+/// A usage error of one subcommand, printed with that subcommand's usage line rather than the
+/// top level's.
+fn subcommand_error(name: &str, kind: clap::error::ErrorKind, message: String) -> clap::Error {
+    use clap::CommandFactory;
+    let mut cli = Cli::command();
+    cli.build();
+    let sub = cli
+        .find_subcommand_mut(name)
+        .expect("the subcommand exists");
+    sub.error(kind, message)
 }
 
 fn parse_setting(s: &str) -> Result<(String, f64), String> {
