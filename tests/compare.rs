@@ -522,7 +522,11 @@ fn compare_takes_at_most_as_many_scenarios_as_colours() {
         .assert()
         .code(2);
     let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
-    assert!(stderr.contains("at most 8 scenarios, got 9"), "{stderr}");
+    assert!(
+        stderr.contains("at most 8 scenarios, got 9")
+            && stderr.contains("Usage: partnersim compare"),
+        "{stderr}"
+    );
     assert!(!out.exists());
     let (_tmp, _out, json) = compare(&[REFERENCE; 8], &["--rollouts", "5"]);
     assert_eq!(json["scenarios"].as_array().map(Vec::len), Some(8));

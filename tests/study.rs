@@ -538,7 +538,10 @@ fn study_cli_rejects_bad_designs_before_computing() {
         .assert()
         // An empty range of visit ages is a usage error, found while parsing.
         .code(2)
-        .stderr(predicate::str::contains("age"));
+        .stderr(
+            predicate::str::contains("age")
+                .and(predicate::str::contains("Usage: partnersim study")),
+        );
     partnersim()
         .args([
             "study",
