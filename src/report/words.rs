@@ -64,7 +64,7 @@ pub fn money(thousands: f64) -> String {
     let digits = pounds.abs().to_string();
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(c);
@@ -83,7 +83,7 @@ pub fn list(items: &[String]) -> String {
 
 /// Months, with years when whole: "72 months (6 years)".
 pub fn duration(months: u32) -> String {
-    if months >= 24 && months % 12 == 0 {
+    if months >= 24 && months.is_multiple_of(12) {
         format!("{months} months ({} years)", months / 12)
     } else {
         format!("{months} months")

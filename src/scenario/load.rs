@@ -168,11 +168,11 @@ fn overlong_array(table: &toml::Table) -> Option<(Vec<Seg>, usize, usize)> {
     }
     if let Some(toml::Value::Table(agencies)) = table.get("agencies") {
         for (name, agency) in agencies {
-            if let Some(toml::Value::Array(culture)) = agency.get("culture") {
-                if culture.len() > 2 {
-                    let at = ["agencies", name, "culture"].map(|k| Seg::Key(k.into()));
-                    return Some((at.to_vec(), 2, culture.len()));
-                }
+            if let Some(toml::Value::Array(culture)) = agency.get("culture")
+                && culture.len() > 2
+            {
+                let at = ["agencies", name, "culture"].map(|k| Seg::Key(k.into()));
+                return Some((at.to_vec(), 2, culture.len()));
             }
         }
     }

@@ -23,10 +23,10 @@ pub fn resolve(scenario: &mut Scenario, file_stem: &str) {
     if scenario.name.is_empty() {
         scenario.name = file_stem.to_string();
     }
-    if scenario.lead.is_empty() {
-        if let Some(first) = scenario.agencies.keys().next() {
-            scenario.lead = first.clone();
-        }
+    if scenario.lead.is_empty()
+        && let Some(first) = scenario.agencies.keys().next()
+    {
+        scenario.lead = first.clone();
     }
     let d = scenario.model.defaults();
     let s = &mut scenario.structure;

@@ -314,10 +314,10 @@ fn validate_params(s: &Scenario, p: &mut Vec<Problem>) {
     }
     for path in UNIT_PARAMS {
         let full = format!("params.{path}");
-        if let Some(v) = lookup(&table, path).and_then(toml::Value::as_float) {
-            if plausible(v) {
-                unit(p, &full, v);
-            }
+        if let Some(v) = lookup(&table, path).and_then(toml::Value::as_float)
+            && plausible(v)
+        {
+            unit(p, &full, v);
         }
     }
     let c = &s.params.challenges;

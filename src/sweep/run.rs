@@ -119,7 +119,7 @@ fn parse_identity(line: &str) -> Option<Vec<(String, String)>> {
         .strip_prefix("# partnersim ")?
         .split_whitespace()
         .collect();
-    if words.len() % 2 != 0 {
+    if !words.len().is_multiple_of(2) {
         return None;
     }
     Some(

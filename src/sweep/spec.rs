@@ -304,7 +304,7 @@ impl Spec {
             )),
             _ => {}
         }
-        if raw.design == DesignKind::Morris && (raw.levels < 2 || raw.levels % 2 != 0) {
+        if raw.design == DesignKind::Morris && (raw.levels < 2 || !raw.levels.is_multiple_of(2)) {
             problems.push(format!(
                 "{}: must be even and at least 2, found {}",
                 at("levels"),
