@@ -86,14 +86,7 @@ pub fn pct(share: f64) -> f64 {
 
 /// "1 rollout", "2,000 rollouts".
 pub fn rollouts_label(n: u64) -> String {
-    let digits = n.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
+    let grouped = crate::report::words::thousands(n);
     format!("{grouped} rollout{}", if n == 1 { "" } else { "s" })
 }
 

@@ -18,6 +18,7 @@ use crate::plot::{self, PlotError, STAGE_COLOURS, Scenarios};
 use crate::scenario::Scenario;
 use crate::stats::Summary;
 use crate::stats::paired::Indicator;
+use words::thousands;
 
 /// Where a result came from, for the page's footer.
 #[derive(Debug, Clone, Copy)]
@@ -134,18 +135,6 @@ fn headline_cards(s: &Summary) -> String {
 /// `n` things with the noun in the right number: "1 simulated run", "10,000 simulated runs".
 fn counted(n: u64, one: &str, many: &str) -> String {
     format!("{} {}", thousands(n), if n == 1 { one } else { many })
-}
-
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    grouped
 }
 
 const INTERVALS: &str = "Each figure comes from many simulated runs of the same initiative, each meeting different chance events (staff leaving, funding decisions, reorganisations). The 95% interval is the range the figure would fall in with more runs: narrow means precise. It says nothing about whether the model itself is right; the model's evidence is the NFER study of 30 initiatives (Atkinson et al. 2002).";

@@ -61,7 +61,14 @@ pub fn possessive(name: &str) -> String {
 /// Thousand pounds as money: 6.0 → "£6,000", 0.25 → "£250".
 pub fn money(thousands: f64) -> String {
     let pounds = (thousands * 1000.0).round() as i64;
-    let digits = pounds.abs().to_string();
+    let grouped = self::thousands(pounds.unsigned_abs());
+    format!("{}£{grouped}", if pounds < 0 { "-" } else { "" })
+}
+
+/// A count with thousands separated by commas, as the reports and charts print counts:
+/// "2,000", "10,000,000".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
@@ -69,7 +76,7 @@ pub fn money(thousands: f64) -> String {
         }
         grouped.push(c);
     }
-    format!("{}£{grouped}", if pounds < 0 { "-" } else { "" })
+    grouped
 }
 
 /// "a", "a and b", "a, b and c".
