@@ -917,17 +917,15 @@ pub fn compare_headline(c: &Comparison, dir: &Path) -> String {
 fn run_calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     use study::calibrate::{self, KNOBS};
     // The search sets every knob itself, so a `--set` of one would be silently overridden.
-    // Compared by their one spelling: `stage_rate[03]` is `stage_rate[3]`.
-    for (path, x) in &args.study.set {
-        calibrate::check_setting(path, *x)?;
-    }
-    if let Some((path, _)) = args.study.set.iter().find(|(p, _)| {
-        let p = calibrate::canonical(p).expect("checked above");
-        KNOBS.iter().any(|k| k.path == p)
-    }) {
-        return Err(CliError::Study(StudyError::Design(format!(
-            "--set {path}: calibrate searches this parameter itself (docs/calibration.md), so it cannot be fixed with --set"
-        ))));
+    // Compared by their one spelling: `stage_rate[03]` is `stage_rate[3]`. The values are
+    // checked with the study's frame, below.
+    for (path, _) in &args.study.set {
+        let canonical = calibrate::canonical(path)?;
+        if KNOBS.iter().any(|k| k.path == canonical) {
+            return Err(CliError::Study(StudyError::Design(format!(
+                "--set {path}: calibrate searches this parameter itself (docs/calibration.md), so it cannot be fixed with --set"
+            ))));
+        }
     }
     let frame = study_frame(&args.study)?;
     let staging = args

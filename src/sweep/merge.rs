@@ -53,19 +53,13 @@ fn read_manifest(dir: &Path) -> Result<SweepManifest, SweepError> {
         )));
     }
     let path = dir.join("manifest.json");
-    let text = fs::read_to_string(&path).map_err(|source| {
-        if source.kind() == std::io::ErrorKind::NotFound {
-            SweepError::Merge(format!(
-                "{} is not a shard directory: it has no manifest.json (a shard writes one when it finishes); give the directories that `partnersim sweep --shard I/N` wrote",
-                dir.display()
-            ))
-        } else {
-            SweepError::Read {
-                path: path.clone(),
-                source,
-            }
-        }
-    })?;
+    let text = fs::read_to_string(&path).map_err(absent_is_invalid(
+        &path,
+        format!(
+            "{} is not a shard directory: it has no manifest.json (a shard writes one when it finishes); give the directories that `partnersim sweep --shard I/N` wrote",
+            dir.display()
+        ),
+    ))?;
     serde_json::from_str(&text)
         .map_err(|e| SweepError::Merge(format!("{} is not a sweep manifest: {e}", path.display())))
 }
@@ -145,23 +139,30 @@ fn check_row(text: &str, columns: &[String]) -> Result<u64, String> {
     Ok(index)
 }
 
+/// Maps an error reading a file of a shard directory that exists: the file being absent is the
+/// directory's fault (`message`, invalid input), anything else a read error of `path`.
+fn absent_is_invalid(path: &Path, message: String) -> impl FnOnce(std::io::Error) -> SweepError {
+    let path = path.to_path_buf();
+    move |source| {
+        if source.kind() == std::io::ErrorKind::NotFound {
+            SweepError::Merge(message)
+        } else {
+            SweepError::Read { path, source }
+        }
+    }
+}
+
 /// Opens the `points.csv` of shard directory `dir`, checks its header against `header` and reads
 /// its first row. A shard directory without `points.csv` is damaged (invalid input, exit 3).
 fn open_rows(dir: &Path, header: &str, columns: &[String]) -> Result<Rows, SweepError> {
     let path = dir.join("points.csv");
-    let file = File::open(&path).map_err(|source| {
-        if source.kind() == std::io::ErrorKind::NotFound {
-            SweepError::Merge(format!(
-                "{} has a manifest.json but no points.csv: the shard is damaged; run it again into a new directory",
-                dir.display()
-            ))
-        } else {
-            SweepError::Read {
-                path: path.clone(),
-                source,
-            }
-        }
-    })?;
+    let file = File::open(&path).map_err(absent_is_invalid(
+        &path,
+        format!(
+            "{} has a manifest.json but no points.csv: the shard is damaged; run it again into a new directory",
+            dir.display()
+        ),
+    ))?;
     let mut reader = BufReader::new(file);
     let mut head = String::new();
     reader
@@ -266,30 +267,6 @@ pub fn merge(dirs: &[PathBuf], out: &Path, command: &str) -> Result<Merged, Swee
     let header = table::header(&names, &spec.metrics);
     let columns: Vec<String> = header.trim_end().split(',').map(String::from).collect();
 
-    // Every shard's rows are checked and counted before any is merged: a shard whose file lost
-    // (or gained) whole rows after it finished is named, rather than the point it lacks.
-    for (dir, m) in dirs.iter().zip(&manifests) {
-        let mut rows = open_rows(dir, &header, &columns)?;
-        let mut count = 0u64;
-        while rows.current.is_some() {
-            count += 1;
-            rows.advance()?;
-        }
-        if count != m.points_here {
-            return Err(SweepError::Merge(format!(
-                "{} holds {count} rows but {} records points_here = {}{}: the file {} after the shard finished; run that shard again into a new directory",
-                rows.path.display(),
-                dir.join("manifest.json").display(),
-                m.points_here,
-                m.shard.map(|s| format!(" (shard {s})")).unwrap_or_default(),
-                if count < m.points_here {
-                    "lost rows"
-                } else {
-                    "gained rows"
-                }
-            )));
-        }
-    }
     let mut shards = Vec::new();
     for dir in dirs {
         shards.push(open_rows(dir, &header, &columns)?);
@@ -312,22 +289,34 @@ pub fn merge(dirs: &[PathBuf], out: &Path, command: &str) -> Result<Merged, Swee
                 .min();
             let Some((index, k)) = next else { break };
             if index < expected {
-                return Err(SweepError::Merge(format!(
-                    "point {index} appears more than once (in {} and again at {}:{}); give each shard directory once",
-                    last_dir.map_or_else(String::new, |d| d.display().to_string()),
-                    shards[k].path.display(),
-                    shards[k].line
-                )));
+                return Err(recounted(
+                    &shards,
+                    &manifests,
+                    SweepError::Merge(format!(
+                        "point {index} appears more than once (in {} and again at {}:{}); give each shard directory once",
+                        last_dir.map_or_else(String::new, |d| d.display().to_string()),
+                        shards[k].path.display(),
+                        shards[k].line
+                    )),
+                ));
             }
             if index >= total {
-                return Err(SweepError::Merge(format!(
-                    "{}:{}: point {index} is beyond the plan's {total} points",
-                    shards[k].path.display(),
-                    shards[k].line
-                )));
+                return Err(recounted(
+                    &shards,
+                    &manifests,
+                    SweepError::Merge(format!(
+                        "{}:{}: point {index} is beyond the plan's {total} points",
+                        shards[k].path.display(),
+                        shards[k].line
+                    )),
+                ));
             }
             if index > expected {
-                return Err(missing(expected, total, dirs));
+                return Err(recounted(
+                    &shards,
+                    &manifests,
+                    missing(expected, total, dirs),
+                ));
             }
             let (_, line) = shards[k].current.take().expect("picked a current row");
             dst.write_all(line.as_bytes())
@@ -338,7 +327,16 @@ pub fn merge(dirs: &[PathBuf], out: &Path, command: &str) -> Result<Merged, Swee
             expected += 1;
         }
         if expected < total {
-            return Err(missing(expected, total, dirs));
+            return Err(recounted(
+                &shards,
+                &manifests,
+                missing(expected, total, dirs),
+            ));
+        }
+        // Every shard is read to its end here: its rows must be as many as its manifest says,
+        // even when the points are all there (rows moved between shards are not those shards).
+        for (rows, m) in shards.iter().zip(&manifests) {
+            check_count(rows, m, rows.line - 1)?;
         }
         dst.flush().map_err(io_err(&points_csv))?;
     }
@@ -366,6 +364,42 @@ pub fn merge(dirs: &[PathBuf], out: &Path, command: &str) -> Result<Merged, Swee
         points: total,
         shards: dirs.len(),
     })
+}
+
+/// A shard whose `points.csv` holds another number of rows than its manifest's `points_here`
+/// lost or gained rows after it finished: named, with both counts.
+fn check_count(rows: &Rows, m: &SweepManifest, count: u64) -> Result<(), SweepError> {
+    if count == m.points_here {
+        return Ok(());
+    }
+    Err(SweepError::Merge(format!(
+        "{} holds {count} rows but {} records points_here = {}{}: the file {} after the shard finished; run that shard again into a new directory",
+        rows.path.display(),
+        rows.dir.join("manifest.json").display(),
+        m.points_here,
+        m.shard.map(|s| format!(" (shard {s})")).unwrap_or_default(),
+        if count < m.points_here {
+            "lost rows"
+        } else {
+            "gained rows"
+        }
+    )))
+}
+
+/// `error`, unless a shard's row count disagrees with its manifest: a point missing or
+/// repeated is then that shard's damage, and the shard is named instead. Counting reads the
+/// shards again, but only on this error path; a clean merge reads each shard once.
+fn recounted(shards: &[Rows], manifests: &[SweepManifest], error: SweepError) -> SweepError {
+    for (rows, m) in shards.iter().zip(manifests) {
+        let count = File::open(&rows.path)
+            .map(|f| BufReader::new(f).lines().count() as u64)
+            .unwrap_or(m.points_here + 1);
+        // The header is the first line.
+        if let Err(named) = check_count(rows, m, count.saturating_sub(1)) {
+            return named;
+        }
+    }
+    error
 }
 
 fn missing(index: u64, total: u64, dirs: &[PathBuf]) -> SweepError {
