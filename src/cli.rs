@@ -275,7 +275,11 @@ fn parse_setting(s: &str) -> Result<(String, f64), String> {
         .trim()
         .parse()
         .map_err(|_| format!("{:?} is not a number", value.trim()))?;
-    Ok((path.trim().to_string(), value))
+    // Sweep files write parameter paths from the scenario's top (`params.progress.…`); a
+    // `--set` is always under [params], so the prefix is optional.
+    let path = path.trim();
+    let path = path.strip_prefix("params.").unwrap_or(path);
+    Ok((path.to_string(), value))
 }
 
 /// Options of `partnersim study`.
@@ -498,10 +502,14 @@ fn run_sweep(args: &SweepArgs) -> Result<(), CliError> {
     let total = plan.points();
     if args.check {
         sweep::run::validate_points(&plan, Shard::ALL)?;
+        // The hashes are those a resume compares (the sweep file's text and the resolved base
+        // scenario), so that a script can tell whether a rerun could resume (run-sweep.sh).
         emit(&format!(
-            "{name}: {} design, {total} points x {} rollouts, every point valid\n",
+            "{name}: {} design, {total} points x {} rollouts, every point valid\n  sweep file sha256 {}\n  base scenario sha256 {}\n",
             loaded.spec.design.key(),
-            loaded.spec.rollouts
+            loaded.spec.rollouts,
+            loaded.sha256,
+            crate::manifest::scenario_sha256(&loaded.base)
         ))?;
         return Ok(());
     }
@@ -629,10 +637,8 @@ pub fn study_frame(o: &StudyOptions) -> Result<Frame, CliError> {
     if o.set.is_empty() {
         return Ok(frame);
     }
-    for (path, x) in &o.set {
-        study::calibrate::check_setting(path, *x)?;
-    }
     let values: Vec<(&str, f64)> = o.set.iter().map(|(p, v)| (p.as_str(), *v)).collect();
+    study::calibrate::check_settings(&values)?;
     Ok(study::calibrate::with_defaults(&frame, &values)?)
 }
 
@@ -793,6 +799,10 @@ fn run_scenario(args: &RunArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Longest default `compare` directory name that joins every scenario name: a scenario name is at
+/// most 200 bytes, and the directory is staged as `.<name>.partial-<pid>` within 255.
+const COMPARE_NAME_MAX: usize = 220;
+
 fn compare_scenarios(args: &CompareArgs) -> Result<(), CliError> {
     // Every scenario is loaded and validated before any output or compute.
     let mut scenarios = Vec::with_capacity(args.files.len());
@@ -812,7 +822,15 @@ fn compare_scenarios(args: &CompareArgs) -> Result<(), CliError> {
     }
     let staging = args.output.begin(|| {
         let names: Vec<&str> = scenarios.iter().map(|(s, _)| s.name.as_str()).collect();
-        Path::new("output").join(format!("compare-{}", names.join("-vs-")))
+        let all = format!("compare-{}", names.join("-vs-"));
+        // Names of up to 200 bytes each can join into more than a file name holds (255 bytes,
+        // with the staging prefix): then the first name and how many others.
+        let name = if all.len() <= COMPARE_NAME_MAX {
+            all
+        } else {
+            format!("compare-{}-and-{}-more", names[0], names.len() - 1)
+        };
+        Path::new("output").join(name)
     })?;
     let threads = args.threads.count();
     let pairing = if args.independent {

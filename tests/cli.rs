@@ -421,7 +421,7 @@ fn a_zero_divisor_parameter_is_rejected() {
         &[
             "zero_divisor.toml:4:1",
             "params.progress.leader_ramp",
-            "at least 1e-6 (it divides)",
+            "from 1e-6 to 1e6 (it divides)",
         ],
     );
 }

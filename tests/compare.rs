@@ -531,3 +531,39 @@ fn compare_takes_at_most_as_many_scenarios_as_colours() {
     let (_tmp, _out, json) = compare(&[REFERENCE; 8], &["--rollouts", "5"]);
     assert_eq!(json["scenarios"].as_array().map(Vec::len), Some(8));
 }
+
+/// Scenario names that are each valid can join into a default directory name longer than a
+/// file name may be (it failed with "File name too long"): then the default names the first
+/// scenario and how many others.
+#[test]
+fn long_names_give_a_default_directory_that_fits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let files: Vec<PathBuf> = ['a', 'b', 'c']
+        .iter()
+        .map(|&c| {
+            let file = t.join(format!("{c}.toml"));
+            std::fs::write(
+                &file,
+                format!(
+                    "extends = {:?}\nname = \"{}\"\n",
+                    path("scenarios/reference.toml"),
+                    c.to_string().repeat(91)
+                ),
+            )
+            .unwrap();
+            file
+        })
+        .collect();
+    partnersim()
+        .current_dir(t)
+        .arg("compare")
+        .args(&files)
+        .args(["--rollouts", "20"])
+        .assert()
+        .success();
+    let dir = t
+        .join("output")
+        .join(format!("compare-{}-and-2-more", "a".repeat(91)));
+    assert!(dir.join("compare.json").exists(), "{}", dir.display());
+}

@@ -94,19 +94,19 @@ fn numbers_whose_arithmetic_would_overflow_are_refused() {
             "[params.interaction]\ncommunication_contact_need = 5e-324",
             4,
             "params.interaction.communication_contact_need",
-            "at least 1e-6 (it divides), got 5e-324",
+            "from 1e-6 to 1e6 (it divides), got 5e-324",
         ),
         (
             "[params.progress]\nleader_ramp = 0.0",
             4,
             "params.progress.leader_ramp",
-            "at least 1e-6",
+            "from 1e-6 to 1e6",
         ),
         (
             "[params.funding]\nstage_requirement = [0, 1e-300, 0.5, 0.9, 1, 1]",
             4,
             "params.funding.stage_requirement[1]",
-            "must be 0 or at least 1e-6",
+            "must be 0 or a finite number from 1e-6 to 1e6",
         ),
         (
             "[structure]\nfunding_need = 1e-300",
@@ -155,7 +155,7 @@ fn a_name_too_long_for_the_staging_directory_is_refused() {
     let (code, err) = check(&file);
     assert_eq!(code, 3, "{err}");
     assert!(
-        err.contains("named.toml:1:") && err.contains("200 bytes"),
+        err.contains("named.toml:1:") && err.contains("201 bytes long, more than 200"),
         "{err}"
     );
     let file = write(
@@ -190,4 +190,89 @@ fn a_term_past_the_largest_month_never_ends() {
         aggregate(&write(dir.path(), "mainstream.toml", &mainstream)),
         "a stream that never reaches its term's end pays like a mainstream one"
     );
+}
+
+/// A value out of a parameter's own range gets one message, with that range (the generic 0 to
+/// 10⁶ check used to add a second, contradicting one, or to stand in for the narrower range),
+/// and the messages come in the order of the file's lines.
+#[test]
+fn each_bad_parameter_gets_one_message_with_its_own_range_in_line_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "ranges.toml",
+        &format!(
+            "{TWO_AGENCIES}[params.interaction]\ncontact_noise = 2e6\n[params.challenges.fiscal]\nrate = -0.1\n[params.progress]\nleader_ramp = -1\nstage_rate = [nan, 0.2, 0.2, 0.2, 0.2]\n[params.environment]\nreorganisation_rate = -1\n"
+        ),
+    );
+    let (code, stderr) = check(&file);
+    assert_eq!(code, 3, "{stderr}");
+    let lines: Vec<&str> = stderr.lines().skip(1).collect();
+    let want = [
+        (
+            4,
+            "params.interaction.contact_noise",
+            "from 0 to 2, got 2000000.0",
+        ),
+        (
+            6,
+            "params.challenges.fiscal.rate",
+            "between 0 and 1, got -0.1",
+        ),
+        (
+            8,
+            "params.progress.leader_ramp",
+            "from 1e-6 to 1e6 (it divides), got -1.0",
+        ),
+        (
+            9,
+            "params.progress.stage_rate[0]",
+            "above 0 and at most 1 per month, got NaN",
+        ),
+        (
+            11,
+            "params.environment.reorganisation_rate",
+            "from 0 to 12, got -1.0",
+        ),
+    ];
+    assert_eq!(lines.len(), want.len(), "{stderr}");
+    for (got, (line, key, says)) in lines.iter().zip(want) {
+        assert!(
+            got.contains(&format!("ranges.toml:{line}:")) && got.contains(&format!("`{key}`: ")),
+            "want line {line} and {key} in {got:?}"
+        );
+        assert!(got.contains(says), "want {says:?} in {got:?}");
+    }
+}
+
+/// Type errors read as a planner would say them, not as Rust's types ("expected u32").
+#[test]
+fn type_errors_are_in_plain_words() {
+    let dir = tempfile::tempdir().unwrap();
+    for (text, key, says) in [
+        (
+            format!("months = 72.0\n{TWO_AGENCIES}"),
+            "months",
+            "must be a whole number written without a decimal point (72), got 72.0",
+        ),
+        (
+            "[agencies.education]\nposts = { strategic = -1 }\n[agencies.health]\n".to_string(),
+            "agencies.education.posts.strategic",
+            "must be a whole number from 0 to 4294967295, got -1",
+        ),
+        (
+            format!("{TWO_AGENCIES}[levers]\npooled_budget = \"yes\"\n"),
+            "levers.pooled_budget",
+            "must be true or false, got the text \"yes\"",
+        ),
+    ] {
+        let file = write(dir.path(), "types.toml", &text);
+        let (code, stderr) = check(&file);
+        assert_eq!(code, 3, "{stderr}");
+        assert!(
+            stderr.contains(&format!("`{key}`: {says}")),
+            "want `{key}`: {says} in\n{stderr}"
+        );
+        assert!(!stderr.contains("expected"), "{stderr}");
+    }
 }

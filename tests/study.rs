@@ -562,6 +562,62 @@ fn study_cli_rejects_bad_designs_before_computing() {
     assert!(!tmp.path().join("x").exists());
 }
 
+/// A `--set` value the parameter cannot take is refused, naming the `--set`, even when every
+/// scenario sets that parameter itself (it used to pass unchecked then, and calibrate wrote it
+/// into `calibrated.toml`); a `params.` prefix, as sweep files write paths, is accepted.
+#[test]
+fn set_values_are_checked_on_the_defaults_whatever_the_scenarios_set() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    // Every model's scenario sets the two parameters the `--set`s below change.
+    let own: Vec<PathBuf> = ModelKind::ALL
+        .iter()
+        .map(|m| {
+            let file = t.join(format!("{}.toml", m.key()));
+            std::fs::write(
+                &file,
+                format!(
+                    "extends = {:?}\n[params.challenges]\nissue_gain = 1.875\nfiscal_conflict = 0.5\n[params.challenges.fiscal]\nseverity = 0.15\n",
+                    root().join(format!("scenarios/{}.toml", m.key()))
+                ),
+            )
+            .unwrap();
+            file
+        })
+        .collect();
+    for (command, setting, shown, why) in [
+        (
+            "study",
+            "challenges.issue_gain=-5",
+            "--set challenges.issue_gain=-5",
+            "from 0 to 1e6",
+        ),
+        (
+            "calibrate",
+            "challenges.fiscal.severity=7",
+            "--set challenges.fiscal.severity=7",
+            "between 0 and 1",
+        ),
+        (
+            "study",
+            "params.challenges.fiscal_conflict=1.5",
+            "--set challenges.fiscal_conflict=1.5",
+            "between 0 and 1",
+        ),
+    ] {
+        let out = t.join(command);
+        partnersim()
+            .args([command, "--scenarios"])
+            .args(&own)
+            .args(["--set", setting, "--out"])
+            .arg(&out)
+            .assert()
+            .code(3)
+            .stderr(predicate::str::contains(shown).and(predicate::str::contains(why)));
+        assert!(!out.exists(), "{command} {setting}");
+    }
+}
+
 #[test]
 fn calibrate_cli_runs_within_its_budget() {
     let tmp = tempfile::tempdir().unwrap();

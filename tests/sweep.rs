@@ -219,12 +219,15 @@ fn wrong_types_in_a_sweep_file_name_file_line_column_and_field() {
     let cases = [
         (
             "rollouts = -4",
-            "3:12: `rollouts`: invalid value: integer `-4`",
+            "3:12: `rollouts`: must be a whole number from 0 to 18446744073709551615, got -4",
         ),
-        ("seed = -1", "3:8: `seed`: invalid value: integer `-1`"),
+        (
+            "seed = -1",
+            "3:8: `seed`: must be a whole number from 0 to 18446744073709551615, got -1",
+        ),
         (
             "common_seed = \"yes\"",
-            "3:15: `common_seed`: invalid type: string \"yes\", expected a boolean",
+            "3:15: `common_seed`: must be true or false, got the text \"yes\"",
         ),
         (
             "metrics = [\"speed\"]",
@@ -249,7 +252,7 @@ fn wrong_types_in_a_sweep_file_name_file_line_column_and_field() {
     );
     let stderr = refused(&file);
     let want = format!(
-        "{}:8:7: `parameter[0].max`: invalid type: string",
+        "{}:8:7: `parameter[0].max`: must be a number, got the text \"24\"",
         file.display()
     );
     assert!(stderr.contains(&want), "want {want:?} in\n{stderr}");
@@ -289,12 +292,40 @@ fn an_invalid_combination_names_the_point_and_the_sweep_file() {
         stderr.contains("sweep point 3 (funding.grant.renewal_probability = 0.6, funding.grant.mainstream_probability = 0.6)"),
         "{stderr}"
     );
+    // At the line of the parameter whose value is part of the refused combination.
     let want = format!(
-        "{}: `funding.grant.renewal_probability`: renewal_probability + mainstream_probability must not exceed 1",
+        "{}:5:1: `funding.grant.renewal_probability`: renewal_probability + mainstream_probability must not exceed 1",
         file.display()
     );
     assert!(stderr.contains(&want), "want {want:?} in\n{stderr}");
     assert!(!stderr.contains("reference.toml"), "{stderr}");
+}
+
+/// A value of one point that the scenario refuses (a stage requirement between 0 and the 1e-6 it
+/// needs, inside a range whose bounds are both valid) is blamed on the design, at the
+/// parameter's line in the sweep file, not called a default.
+#[test]
+fn an_invalid_point_value_names_its_parameter_line_in_the_sweep_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    // 20 strata over 0 to 1e-5: the lowest stratum's point lies below 5e-7.
+    let file = sweep_file(
+        tmp.path(),
+        "tiny",
+        "design = \"lhs\"\nsamples = 20\n\n[[parameter]]\npath = \"params.funding.stage_requirement[1]\"\nmin = 0.0\nmax = 0.00001\n",
+    );
+    let stderr = refused(&file);
+    let want = format!(
+        "{}:6:1: `params.funding.stage_requirement[1]`: must be 0 or a finite number from 1e-6 to 1e6, got ",
+        file.display()
+    );
+    assert!(stderr.contains(&want), "want {want:?} in\n{stderr}");
+    assert!(
+        stderr.contains(
+            "(this point's value, from the design over the range of parameter 1; narrow the range)"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("default"), "{stderr}");
 }
 
 /// A Morris elementary effect divides by the change actually made to the input: a boolean flips
@@ -926,6 +957,40 @@ fn an_output_path_that_is_a_file_is_refused() {
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "precious\n");
 }
 
+/// `--resume` into a directory that holds someone's files but no sweep writes nothing there (it
+/// used to overwrite a `points.csv` and add the sweep's files beside the others); an empty
+/// directory, as a job script may make ahead, is started in.
+#[test]
+fn resume_into_a_directory_without_a_sweep_writes_nothing_unless_it_is_empty() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let file = sweep_file(t, "lhs", LHS);
+    let mine = t.join("mine");
+    std::fs::create_dir(&mine).unwrap();
+    std::fs::write(mine.join("points.csv"), "precious\n").unwrap();
+    resume(&file, &mine)
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .env_remove("JOB_COMPLETION_INDEX")
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains(
+            "holds files but no sweep to resume",
+        ));
+    assert_eq!(
+        std::fs::read_to_string(mine.join("points.csv")).unwrap(),
+        "precious\n"
+    );
+    assert_eq!(std::fs::read_dir(&mine).unwrap().count(), 1);
+    let empty = t.join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    resume(&file, &empty)
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .env_remove("JOB_COMPLETION_INDEX")
+        .assert()
+        .success();
+    assert!(empty.join("manifest.json").exists());
+}
+
 #[test]
 fn an_existing_output_needs_resume_and_a_finished_one_is_kept() {
     let tmp = tempfile::tempdir().unwrap();
@@ -1254,6 +1319,19 @@ fn run_sweep_sh_names_a_missing_binary_and_keeps_the_shard_count() {
     }
     assert!(!stderr.contains("run the same command again"), "{stderr}");
     // The first run's settings reach sbatch again.
+    let (code, stderr) = run("3", Some("20"));
+    assert_eq!(code, Some(1), "{stderr}");
+    // An edited sweep file cannot resume the shards (every task would refuse): refused before
+    // anything is submitted, and accepted again once restored.
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("{text}\n# edited\n")).unwrap();
+    let (code, stderr) = run("3", Some("20"));
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(
+        stderr.contains("the sweep file or its base scenario changed since"),
+        "{stderr}"
+    );
+    std::fs::write(&file, text).unwrap();
     let (code, stderr) = run("3", Some("20"));
     assert_eq!(code, Some(1), "{stderr}");
 }

@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use partnersim::engine::{self, RunConfig};
-use partnersim::model::{FoldCause, Observer, Setup, State};
+use partnersim::model::observe::SetbackCause;
+use partnersim::model::{Event, FoldCause, Observer, Setup, State};
 use partnersim::scenario::Scenario;
 use partnersim::trace::{TraceFormat, trace};
 
@@ -172,4 +173,49 @@ fn a_rollout_that_returns_to_well_established_keeps_its_first_month() {
     );
     let agg = engine::run(&Setup::new(&s), &RunConfig::new(n, 1, 0), &|_| {});
     assert_eq!(agg.reached_by_month, first);
+}
+
+/// Setbacks seen in one rollout, by cause.
+#[derive(Default)]
+struct Setbacks {
+    key_person: u32,
+    cliff: u32,
+}
+
+impl Observer for Setbacks {
+    fn event(&mut self, _month: u32, event: Event) {
+        if let Event::Setback { cause, .. } = event {
+            match cause {
+                SetbackCause::KeyPersonLost => self.key_person += 1,
+                SetbackCause::FundingCliff => self.cliff += 1,
+            }
+        }
+    }
+}
+
+/// A funding cliff is money lost (docs/model.md 3.7): a key-person setback that lowers the
+/// stage, and with it the money the stage needs, must not make unchanged money look like a
+/// fall from above the cliff level to below it. (It did: both sides of the comparison were
+/// judged against different stages' requirements, and a second drop followed in the same month.)
+#[test]
+fn a_key_person_setback_does_not_make_steady_money_a_cliff() {
+    let s = load("tests/fixtures/steady_money.toml");
+    let setup = Setup::new(&s);
+    let mut state = State::default();
+    let mut seen = Setbacks::default();
+    for k in 0..200 {
+        engine::simulate(
+            &setup,
+            &mut state,
+            &mut engine::streams_for(1, k),
+            &mut seen,
+        );
+    }
+    // The fixture does what it is for: many key-person drops from developing.
+    assert!(
+        seen.key_person > 50,
+        "{} key-person setbacks",
+        seen.key_person
+    );
+    assert_eq!(seen.cliff, 0, "funding cliffs with money unchanged");
 }

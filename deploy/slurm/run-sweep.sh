@@ -7,8 +7,9 @@
 # Shards are written to OUT_DIR.shards/ (on a file system the compute nodes share) and kept:
 # if a task fails, run the same command again and the finished shards are kept while the rest
 # resume. OUT_DIR.shards/settings records the sweep file, SHARDS and PARTNERSIM_ROLLOUTS of the
-# first run: shards of one count cannot be resumed as another, so a rerun that differs is refused
-# (exit 3) before anything is submitted. Extra sbatch options (partition, account, time, CPUs per task) can be given in
+# first run, and the hashes of the sweep file and its resolved base scenario: shards of one count
+# cannot be resumed as another, nor of an edited sweep, so a rerun that differs is refused (exit 3)
+# before anything is submitted. A failed array job exits 1 (the shards are kept). Extra sbatch options (partition, account, time, CPUs per task) can be given in
 # SBATCH_* variables, e.g. SBATCH_PARTITION=compute SBATCH_TIMELIMIT=2:00:00 SBATCH_ACCOUNT=proj.
 #
 # Environment: PARTNERSIM_BIN (the binary; default `partnersim` on PATH), PARTNERSIM_ROLLOUTS
@@ -46,7 +47,10 @@ fi
 # Fail fast on a bad sweep file or point, before anything is queued.
 check=(sweep "$sweep" --check)
 [[ -n ${PARTNERSIM_ROLLOUTS:-} ]] && check+=(--rollouts "$PARTNERSIM_ROLLOUTS")
-"$bin" "${check[@]}" >&2 || exit $?
+checked=$("$bin" "${check[@]}") || exit $?
+printf '%s\n' "$checked" >&2
+# The hashes a resume compares: an edited sweep file or base scenario cannot resume the shards.
+hashes=$(sed -n 's/^ *\(sweep file\|base scenario\) sha256 /\1 /p' <<<"$checked" | tr '\n' ' ')
 
 work="$out.shards"
 mkdir -p "$work"
@@ -54,14 +58,15 @@ mkdir -p "$work"
 # as shard I of M, nor rows of other rollouts.
 settings="sweep=$sweep
 shards=$shards
-rollouts=${PARTNERSIM_ROLLOUTS:-}"
+rollouts=${PARTNERSIM_ROLLOUTS:-}
+contents=$hashes"
 if [[ -f $work/settings ]]; then
   recorded=$(<"$work/settings")
   if [[ $recorded != "$settings" ]]; then
     value() { sed -n "s/^$1=//p" <<<"$2"; }
     none="(unset: the sweep file's rollouts)"
     echo "error: $work holds the shards of an earlier run that this one cannot resume:" >&2
-    for key in sweep shards rollouts; do
+    for key in sweep shards rollouts contents; do
       was=$(value "$key" "$recorded")
       now=$(value "$key" "$settings")
       if [[ $was != "$now" ]]; then
@@ -69,6 +74,7 @@ if [[ -f $work/settings ]]; then
           sweep) echo "  it ran sweep file $was; this run gives $now" >&2 ;;
           shards) echo "  it ran SHARDS=$was; this run asks for $now" >&2 ;;
           rollouts) echo "  it ran PARTNERSIM_ROLLOUTS=${was:-$none}; this run has ${now:-$none}" >&2 ;;
+          contents) echo "  the sweep file or its base scenario changed since (sha256 then: $was; now: $now): restore them to finish that run" >&2 ;;
         esac
       fi
     done

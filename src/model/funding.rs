@@ -88,13 +88,16 @@ pub(super) fn funding<R: rand::Rng, O: Observer>(
         }
     }
     let required = s.required[st.stage.index().min(5)];
-    st.previous_available = st.available;
-    st.available = available;
-    st.adequacy = if required > 0.0 {
-        available * s.inv_required[st.stage.index().min(5)]
+    let inv_required = s.inv_required[st.stage.index().min(5)];
+    // Last month's money against this month's requirement, beside this month's: a cliff is
+    // money lost, not a stage's higher needs, and both sides are judged against the stage the
+    // month began in (a setback later in the month does not move them).
+    (st.adequacy_before, st.adequacy) = if required > 0.0 {
+        (st.available * inv_required, available * inv_required)
     } else {
-        1.0
+        (1.0, 1.0)
     };
+    st.available = available;
     st.funding_factor = st.adequacy.min(1.0);
     let per_pound = if available > 0.0 {
         1.0 / available

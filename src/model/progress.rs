@@ -42,13 +42,10 @@ pub(super) fn progress<const NA: usize, R: rand::Rng, O: Observer>(
         }
     }
     // A funding cliff during delivery drops a stage (reference §2): money falls this month from
-    // at least the cliff level to below it, judged against the current stage's requirement.
-    let required = s.required[st.stage.index().min(5)];
-    let before = if required > 0.0 {
-        st.previous_available * s.inv_required[st.stage.index().min(5)]
-    } else {
-        1.0
-    };
+    // at least the cliff level to below it, both judged against the requirement of the stage
+    // the month began in (funding's `adequacy_before` and `funding_factor`), so that a key-person
+    // setback earlier in the month cannot turn unchanged money into a cliff.
+    let before = st.adequacy_before;
     if st.stage.delivering() && st.funding_factor < pp.cliff_level && before >= pp.cliff_level {
         let to = st.drop_stage();
         obs.event(

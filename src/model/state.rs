@@ -115,8 +115,10 @@ pub struct State {
     /// Funding factor `φ_F = min(1, α)`: the funding readiness factor, compared with the cliff
     /// level and the folding floor.
     pub funding_factor: f64,
-    /// Money available last month, to tell a cliff (money lost) from a stage's higher needs.
-    pub previous_available: f64,
+    /// Last month's money over the requirement of the stage this month began in (1 when nothing
+    /// is required): a funding cliff is this at or above the cliff level and `funding_factor`
+    /// below it, money lost rather than a stage's higher needs.
+    pub adequacy_before: f64,
     /// Share of available money from pooled streams, 0..1 (0 when nothing is available): helps
     /// resolve challenges and, below ½, lets fiscal conflict arise.
     pub pooled_share: f64,
@@ -218,7 +220,7 @@ impl Default for State {
             available: 0.0,
             adequacy: 1.0,
             funding_factor: 1.0,
-            previous_available: 0.0,
+            adequacy_before: 0.0,
             pooled_share: 0.0,
             fund_holders: 0,
             ending_share: 0.0,

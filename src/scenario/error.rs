@@ -87,3 +87,82 @@ impl ScenarioError {
         matches!(self, ScenarioError::Read { .. })
     }
 }
+
+/// serde's type errors ("invalid type: floating point `72.0`, expected u32") in a planner's
+/// words ("must be a whole number from 0 to 4294967295, got 72.0"): "u32" and "f64" mean
+/// nothing to the people who write scenarios. Other messages are returned as they are.
+pub fn plain_message(message: &str) -> String {
+    let m = message.trim();
+    let Some((found, expected)) = m
+        .strip_prefix("invalid type: ")
+        .or_else(|| m.strip_prefix("invalid value: "))
+        .and_then(|rest| rest.rsplit_once(", expected "))
+    else {
+        return m.to_string();
+    };
+    let wanted = match expected {
+        "u8" => format!("a whole number from 0 to {}", u8::MAX),
+        "u16" => format!("a whole number from 0 to {}", u16::MAX),
+        "u32" => format!("a whole number from 0 to {}", u32::MAX),
+        "u64" | "usize" => format!("a whole number from 0 to {}", u64::MAX),
+        "f64" | "f32" => "a number".to_string(),
+        "a boolean" => "true or false".to_string(),
+        "a string" | "a borrowed string" => "text in quotes".to_string(),
+        _ => return m.to_string(),
+    };
+    let found = ["floating point ", "integer ", "boolean "]
+        .iter()
+        .find_map(|p| found.strip_prefix(p))
+        .map(|v| v.trim_matches('`').to_string())
+        .or_else(|| {
+            found
+                .strip_prefix("string ")
+                .map(|v| format!("the text {v}"))
+        })
+        .unwrap_or_else(|| found.to_string());
+    // `72.0` for a count: the number is fine, its spelling is not.
+    if wanted.starts_with("a whole number")
+        && let Ok(x) = found.parse::<f64>()
+        && x.fract() == 0.0
+        && x >= 0.0
+    {
+        return format!(
+            "must be a whole number written without a decimal point ({x}), got {found}"
+        );
+    }
+    format!("must be {wanted}, got {found}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_message;
+
+    #[test]
+    fn type_errors_are_said_in_plain_words() {
+        assert_eq!(
+            plain_message("invalid type: floating point `72.0`, expected u32"),
+            "must be a whole number written without a decimal point (72), got 72.0"
+        );
+        assert_eq!(
+            plain_message("invalid type: floating point `7.5`, expected u32"),
+            "must be a whole number from 0 to 4294967295, got 7.5"
+        );
+        assert_eq!(
+            plain_message("invalid value: integer `-1`, expected u32"),
+            "must be a whole number from 0 to 4294967295, got -1"
+        );
+        assert_eq!(
+            plain_message("invalid type: string \"yes\", expected a boolean"),
+            "must be true or false, got the text \"yes\""
+        );
+        assert_eq!(
+            plain_message("invalid type: boolean `false`, expected f64"),
+            "must be a number, got false"
+        );
+        // Anything else is kept as it was.
+        assert_eq!(
+            plain_message("unknown variant `x`, expected one of `a`, `b`"),
+            "unknown variant `x`, expected one of `a`, `b`"
+        );
+    }
+}

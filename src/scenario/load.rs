@@ -225,7 +225,7 @@ fn syntax_error(file: &Path, text: &str, err: &toml::de::Error) -> ScenarioError
         file: file.to_path_buf(),
         line,
         key,
-        message: err.message().trim().replace('\n', " "),
+        message: super::error::plain_message(&err.message().replace('\n', " ")),
     })
 }
 
@@ -260,6 +260,10 @@ fn key_on_line(text: &str, offset: usize) -> String {
     }
 }
 
+/// What [`Loaded::locate`] adds to a message about a value no file writes; callers that know
+/// where the value came from (a sweep's design) replace it.
+pub const DEFAULT_NOTE: &str = " (the value is a default or comes from the model)";
+
 impl Loaded {
     /// Names the file and line where `path` is set: the most derived file that writes it, or the
     /// scenario file itself (no line) when the value is a default.
@@ -278,7 +282,7 @@ impl Loaded {
             file: self.sources[0].path.clone(),
             line: None,
             key: format_path(path),
-            message: format!("{message} (the value is a default or comes from the model)"),
+            message: format!("{message}{DEFAULT_NOTE}"),
         }
     }
 }

@@ -39,12 +39,17 @@ impl Scenario {
         if problems.is_empty() {
             Ok(scenario)
         } else {
-            Err(ScenarioError::Invalid(
-                problems
-                    .into_iter()
-                    .map(|(path, msg)| loaded.locate(&path, msg))
-                    .collect(),
-            ))
+            let mut located: Vec<Located> = problems
+                .into_iter()
+                .map(|(path, msg)| loaded.locate(&path, msg))
+                .collect();
+            // In reading order: file by file along the chain (the named file first), line by
+            // line, and the values no file writes (defaults) last.
+            located.sort_by_key(|l| {
+                let file = loaded.sources.iter().position(|s| s.path == l.file);
+                (l.line.is_none(), file, l.line)
+            });
+            Err(ScenarioError::Invalid(located))
         }
     }
 

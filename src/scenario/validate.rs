@@ -1,7 +1,7 @@
 //! Range and consistency checks on a resolved scenario, run before any compute.
 
 use super::locate::{Seg, parse_path};
-use super::schema::{Scenario, StaffingParams};
+use super::schema::{Params, Scenario};
 use crate::model::{Level, MAX_AGENCIES, MAX_POSTS_PER_AGENCY, MAX_STREAMS};
 
 /// A problem with a value: its key path and what is wrong.
@@ -75,11 +75,11 @@ fn range(problems: &mut Vec<Problem>, path: &str, v: f64, lo: f64, hi: f64) {
 /// Every problem found in a resolved scenario (empty when it is valid).
 pub fn validate(s: &Scenario) -> Vec<Problem> {
     let mut p = Vec::new();
-    if !output_name(&s.name) {
+    if let Some(why) = output_name_problem(&s.name) {
         p.push((
             key("name"),
             format!(
-                "{:?} cannot name the output directory: it must not be empty, longer than {NAME_MAX} bytes, start with '.', or contain '/', '\\' or control characters (without a `name`, the file name is used)",
+                "{:?} cannot name the output directory: {why} (without a `name`, the file name is used)",
                 s.name
             ),
         ));
@@ -281,46 +281,25 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         }
     }
 
-    validate_params(s, &mut p);
+    p.extend(params_problems(&s.params));
     p
 }
 
-fn validate_params(s: &Scenario, p: &mut Vec<Problem>) {
-    // Every number in params must be finite and non-negative: walk them generically so that a new
-    // parameter is covered without a new line here.
-    let table = toml::Table::try_from(&s.params).expect("parameters serialise");
-    let mut stack: Vec<(String, &toml::Value)> = table
-        .iter()
-        .map(|(k, v)| (format!("params.{k}"), v))
-        .collect();
-    while let Some((path, value)) = stack.pop() {
-        match value {
-            toml::Value::Float(f) if !plausible(*f) => {
-                p.push((
-                    key(&path),
-                    format!("must be a finite number from 0 to {PARAM_MAX:e}, got {f:?}"),
-                ));
-            }
-            toml::Value::Table(t) => {
-                stack.extend(t.iter().map(|(k, v)| (format!("{path}.{k}"), v)))
-            }
-            toml::Value::Array(a) => stack.extend(
-                a.iter()
-                    .enumerate()
-                    .map(|(i, v)| (format!("{path}[{i}]"), v)),
-            ),
-            _ => {}
-        }
-    }
+/// Every problem with the model's parameters, each key once with its own range (a key with a
+/// narrower rule than the generic 0 to [`PARAM_MAX`] is reported by that rule alone; a
+/// scenario's problems are then put in line order). Used for scenarios and for
+/// `study`/`calibrate --set` values, which are checked on the defaults whatever the scenarios set.
+pub fn params_problems(params: &Params) -> Vec<Problem> {
+    let mut p = Vec::new();
+    // Paths with a rule of their own below; the generic walk skips them.
+    let mut ruled: Vec<String> = UNIT_PARAMS.iter().map(|k| format!("params.{k}")).collect();
+    let table = toml::Table::try_from(params).expect("parameters serialise");
     for path in UNIT_PARAMS {
-        let full = format!("params.{path}");
-        if let Some(v) = lookup(&table, path).and_then(toml::Value::as_float)
-            && plausible(v)
-        {
-            unit(p, &full, v);
+        if let Some(v) = lookup(&table, path).and_then(toml::Value::as_float) {
+            unit(&mut p, &format!("params.{path}"), v);
         }
     }
-    let c = &s.params.challenges;
+    let c = &params.challenges;
     for kind in crate::model::ChallengeKind::ALL {
         let k = c.kind(*kind);
         for (field, v) in [
@@ -328,18 +307,104 @@ fn validate_params(s: &Scenario, p: &mut Vec<Problem>) {
             ("severity", k.severity),
             ("resolution", k.resolution),
         ] {
-            if plausible(v) {
-                unit(p, &format!("params.challenges.{}.{field}", kind.key()), v);
-            }
+            let path = format!("params.challenges.{}.{field}", kind.key());
+            unit(&mut p, &path, v);
+            ruled.push(path);
         }
     }
-    let pr = &s.params.progress;
+    let pr = &params.progress;
     for (i, r) in pr.stage_rate.iter().enumerate() {
+        let path = format!("params.progress.stage_rate[{i}]");
         if !(*r > 0.0 && *r <= 1.0) {
             p.push((
-                key(&format!("params.progress.stage_rate[{i}]")),
+                key(&path),
                 format!("must be above 0 and at most 1 per month, got {r:?}"),
             ));
+        }
+        ruled.push(path);
+    }
+    for (path, v, lo, hi) in [
+        (
+            "params.staffing.short_term_hazard_multiplier",
+            params.staffing.short_term_hazard_multiplier,
+            1.0,
+            20.0,
+        ),
+        (
+            "params.interaction.contact_noise",
+            params.interaction.contact_noise,
+            0.0,
+            2.0,
+        ),
+        (
+            "params.environment.reorganisation_rate",
+            params.environment.reorganisation_rate,
+            0.0,
+            12.0,
+        ),
+    ] {
+        range(&mut p, path, v, lo, hi);
+        ruled.push(path.into());
+    }
+    // Divisors: 0 would make leadership's ramp and communication's sufficiency undefined, and a
+    // value so small that its reciprocal overflows would make "no contact" count as sufficient.
+    for (path, v) in [
+        ("params.progress.leader_ramp", pr.leader_ramp),
+        (
+            "params.interaction.communication_contact_need",
+            params.interaction.communication_contact_need,
+        ),
+    ] {
+        if !(v.is_finite() && (DIVISOR_MIN..=PARAM_MAX).contains(&v)) {
+            p.push((
+                key(path),
+                format!(
+                    "must be a finite number from {DIVISOR_MIN:e} to {PARAM_MAX:e} (it divides), got {v:?}"
+                ),
+            ));
+        }
+        ruled.push(path.into());
+    }
+    // The money a stage requires is a product of three numbers; a positive product so small
+    // that its reciprocal overflows would turn adequacy into NaN, so each factor is either 0
+    // (nothing required) or at least DIVISOR_MIN.
+    for (i, r) in params.funding.stage_requirement.iter().enumerate() {
+        let path = format!("params.funding.stage_requirement[{i}]");
+        if !(*r == 0.0 || (r.is_finite() && (DIVISOR_MIN..=PARAM_MAX).contains(r))) {
+            p.push((
+                key(&path),
+                format!(
+                    "must be 0 or a finite number from {DIVISOR_MIN:e} to {PARAM_MAX:e}, got {r:?}"
+                ),
+            ));
+        }
+        ruled.push(path);
+    }
+    // Every other number must be finite and non-negative: walk them generically so that a new
+    // parameter is covered without a new line here.
+    let mut stack: Vec<(String, &toml::Value)> = table
+        .iter()
+        .rev()
+        .map(|(k, v)| (format!("params.{k}"), v))
+        .collect();
+    while let Some((path, value)) = stack.pop() {
+        match value {
+            toml::Value::Float(f) if !plausible(*f) && !ruled.contains(&path) => {
+                p.push((
+                    key(&path),
+                    format!("must be a finite number from 0 to {PARAM_MAX:e}, got {f:?}"),
+                ));
+            }
+            toml::Value::Table(t) => {
+                stack.extend(t.iter().rev().map(|(k, v)| (format!("{path}.{k}"), v)))
+            }
+            toml::Value::Array(a) => stack.extend(
+                a.iter()
+                    .enumerate()
+                    .rev()
+                    .map(|(i, v)| (format!("{path}[{i}]"), v)),
+            ),
+            _ => {}
         }
     }
     if pr.factor_weights.iter().sum::<f64>() <= 0.0 {
@@ -354,70 +419,19 @@ fn validate_params(s: &Scenario, p: &mut Vec<Problem>) {
             format!("Table 2.1 has 8 criteria, got {}", pr.criteria_required),
         ));
     }
-    let StaffingParams {
-        short_term_hazard_multiplier,
-        ..
-    } = s.params.staffing;
-    range(
-        p,
-        "params.staffing.short_term_hazard_multiplier",
-        short_term_hazard_multiplier,
-        1.0,
-        20.0,
-    );
-    range(
-        p,
-        "params.interaction.contact_noise",
-        s.params.interaction.contact_noise,
-        0.0,
-        2.0,
-    );
-    range(
-        p,
-        "params.environment.reorganisation_rate",
-        s.params.environment.reorganisation_rate,
-        0.0,
-        12.0,
-    );
-    // Divisors: 0 would make leadership's ramp and communication's sufficiency undefined, and a
-    // value so small that its reciprocal overflows would make "no contact" count as sufficient.
-    for (path, v) in [
-        ("params.progress.leader_ramp", pr.leader_ramp),
-        (
-            "params.interaction.communication_contact_need",
-            s.params.interaction.communication_contact_need,
-        ),
-    ] {
-        if plausible(v) && v < DIVISOR_MIN {
-            p.push((
-                key(path),
-                format!("must be at least {DIVISOR_MIN:e} (it divides), got {v:?}"),
-            ));
-        }
-    }
-    // The money a stage requires is a product of three numbers; a positive product so small
-    // that its reciprocal overflows would turn adequacy into NaN, so each factor is either 0
-    // (nothing required) or at least DIVISOR_MIN.
-    for (i, r) in s.params.funding.stage_requirement.iter().enumerate() {
-        if plausible(*r) && *r > 0.0 && *r < DIVISOR_MIN {
-            p.push((
-                key(&format!("params.funding.stage_requirement[{i}]")),
-                format!("must be 0 or at least {DIVISOR_MIN:e}, got {r:?}"),
-            ));
-        }
-    }
-    if s.params.folding.key_staff_months == 0 {
+    if params.folding.key_staff_months == 0 {
         p.push((
             key("params.folding.key_staff_months"),
             "must be at least 1 month".into(),
         ));
     }
-    if s.params.folding.months == 0 {
+    if params.folding.months == 0 {
         p.push((
             key("params.folding.months"),
             "must be at least 1 month".into(),
         ));
     }
+    p
 }
 
 /// Largest value of a parameter without a narrower range. No parameter means anything near it,
@@ -450,14 +464,24 @@ const NAME_MAX: usize = 200;
 
 /// Scenario names, which name the default output directory `output/<name>`: one path component
 /// (no separator, so no `..` and no absolute path), not hidden, nothing a terminal would act on.
-/// Otherwise free text, as a planner's label may be.
-fn output_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= NAME_MAX
-        && !name.starts_with('.')
-        && !name
-            .chars()
-            .any(|c| c == '/' || c == '\\' || c.is_control())
+/// Otherwise free text, as a planner's label may be. Says which rule a name breaks.
+fn output_name_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        Some("it is empty".into())
+    } else if name.len() > NAME_MAX {
+        Some(format!(
+            "it is {} bytes long, more than {NAME_MAX} (accented letters take 2 bytes)",
+            name.len()
+        ))
+    } else if name.starts_with('.') {
+        Some("it starts with '.'".into())
+    } else if name.contains(['/', '\\']) {
+        Some("it contains '/' or '\\'".into())
+    } else if name.chars().any(char::is_control) {
+        Some("it contains a control character".into())
+    } else {
+        None
+    }
 }
 
 /// Names that are safe in key paths, CSV headers and file names.

@@ -221,17 +221,40 @@ pub fn canonical(path: &str) -> Result<String, StudyError> {
     })
 }
 
-/// Checks a `--set` before it is used: the path names a number under `[params]`, the value is
-/// in the parameter's type (a whole number for a count, not rounded silently), and the result
-/// is a valid parameter set.
-pub fn check_setting(path: &str, x: f64) -> Result<(), StudyError> {
-    let defaults = Params::default();
-    if is_integer(&defaults, path)? && x.fract() != 0.0 {
-        return Err(StudyError::Design(format!(
-            "parameter {path:?} is a whole number (a count), got {x}"
-        )));
+/// Checks the `--set` values before any is used: each path names a number under `[params]`,
+/// each value is in the parameter's type (a whole number for a count, not rounded silently),
+/// and the defaults with every value applied are valid. They are checked on the defaults, not
+/// on the scenarios, so that a value the parameter cannot take is refused whether or not the
+/// scenarios set the parameter themselves, and the message names the `--set`.
+pub fn check_settings(values: &[(&str, f64)]) -> Result<(), StudyError> {
+    let mut params = Params::default();
+    for &(path, x) in values {
+        if is_integer(&params, path)? && x.fract() != 0.0 {
+            return Err(StudyError::Design(format!(
+                "parameter {path:?} is a whole number (a count), got {x}"
+            )));
+        }
+        set(&mut params, path, x)?;
     }
-    set(&mut Params::default(), path, x)
+    let problems = crate::scenario::validate::params_problems(&params);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let why: Vec<String> = problems
+        .iter()
+        .map(|(segs, message)| {
+            let key = crate::scenario::locate::format_path(segs);
+            let key = key.strip_prefix("params.").unwrap_or(&key);
+            match values
+                .iter()
+                .find(|(path, _)| canonical(path).is_ok_and(|c| c == key))
+            {
+                Some((path, x)) => format!("--set {path}={x}: {message}"),
+                None => format!("with these --set values, {key} {message}"),
+            }
+        })
+        .collect();
+    Err(StudyError::Design(why.join("; ")))
 }
 
 fn is_integer(params: &Params, path: &str) -> Result<bool, StudyError> {
@@ -519,7 +542,7 @@ pub fn overlay_toml(c: &Calibration, settings: &[(&str, f64)]) -> String {
         set(&mut params, k.path, *x).expect("knob paths are valid");
     }
     let mut text = String::from(
-        "# Calibrated values of the searched parameters (partnersim calibrate); the shipped\n# defaults in src/scenario/schema.rs should equal these.\n",
+        "# Calibrated values of the searched parameters (partnersim calibrate). They become the\n# shipped defaults (src/scenario/schema.rs) only after a search that converged with the\n# shipped calibration's settings: the run's summary says whether this one did.\n",
     );
     if !settings.is_empty() {
         text.push_str("# Also the values the search ran with, set by --set.\n");

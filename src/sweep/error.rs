@@ -79,6 +79,10 @@ pub enum SweepError {
     /// The output directory exists and `--resume` was not given.
     #[error("output directory {} already exists; pass --resume to continue the sweep written there, or choose another with --out", .0.display())]
     Exists(PathBuf),
+    /// `--resume` met an existing directory that holds files but no sweep to resume: it is
+    /// someone's other output, not written into.
+    #[error("output directory {} holds files but no sweep to resume (no points.partial.csv or manifest.json); choose another --out", .0.display())]
+    NotASweep(PathBuf),
     /// The output cannot be written.
     #[error(transparent)]
     Output(#[from] OutputError),
@@ -110,7 +114,10 @@ impl SweepError {
     pub fn is_output(&self) -> bool {
         matches!(
             self,
-            SweepError::Output(_) | SweepError::Plot(_) | SweepError::Exists(_)
+            SweepError::Output(_)
+                | SweepError::Plot(_)
+                | SweepError::Exists(_)
+                | SweepError::NotASweep(_)
         )
     }
 

@@ -10,7 +10,8 @@ use std::fmt;
 
 use super::design::{Coords, Design, hash3};
 use super::error::SweepError;
-use super::spec::{Range, Sweep, ValueKind};
+use super::spec::{Range, Sweep, ValueKind, param_line};
+use crate::scenario::load::DEFAULT_NOTE;
 use crate::scenario::locate::Seg;
 use crate::scenario::{Scenario, ScenarioError};
 
@@ -213,19 +214,26 @@ impl<'a> Plan<'a> {
         Scenario::from_file_with(&self.sweep.scenario_path, Some(&self.overlay(point))).map_err(
             |mut source| {
                 // A value the sweep set is not where the base file writes it: name the sweep
-                // file instead of pointing at the base's line, which holds the replaced value.
+                // file at that parameter's `path` line instead of the base's line, which holds
+                // the replaced value.
                 if let ScenarioError::Invalid(problems) = &mut source {
                     for problem in problems {
                         // The problem's key, or a table or array the sweep sets part of.
                         let key = problem.key.as_str();
-                        let swept = self.sweep.spec.parameters.iter().any(|p| {
+                        let swept = self.sweep.spec.parameters.iter().position(|p| {
                             p.path.strip_prefix(key).is_some_and(|rest| {
                                 rest.is_empty() || rest.starts_with('.') || rest.starts_with('[')
                             })
                         });
-                        if swept {
+                        if let Some(i) = swept {
                             problem.file = self.sweep.file.clone();
-                            problem.line = None;
+                            problem.line = param_line(&self.sweep.text, i, "path");
+                            if let Some(m) = problem.message.strip_suffix(DEFAULT_NOTE) {
+                                problem.message = format!(
+                                    "{m} (this point's value, from the design over the range of parameter {}; narrow the range)",
+                                    i + 1
+                                );
+                            }
                         }
                     }
                 }

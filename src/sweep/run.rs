@@ -231,6 +231,14 @@ pub fn run(
         if !opts.resume {
             return Err(SweepError::Exists(out.clone()));
         }
+        if !partial.exists() && !out.join("manifest.json").exists() {
+            // Nothing of a sweep: an empty directory (made ahead, as by a job script) is
+            // started in; one with other files is not written over.
+            let empty = fs::read_dir(out).map_err(io_err(out))?.next().is_none();
+            if !empty {
+                return Err(SweepError::NotASweep(out.clone()));
+            }
+        }
         if !partial.exists() && out.join("manifest.json").exists() {
             check_finished(out, sweep, opts.shard)?;
             return Ok(Finished {

@@ -25,6 +25,7 @@ use toml_edit::{Item, TableLike, Value};
 
 use super::error::SweepError;
 use super::plan::{self, ParamValue};
+use crate::scenario::load::DEFAULT_NOTE;
 use crate::scenario::locate::{Seg, format_path, line_col, parse_path, path_at};
 use crate::scenario::{Scenario, ScenarioError};
 
@@ -251,7 +252,7 @@ impl Spec {
                 .span()
                 .map(|s| format_path(&field_at(text, s)))
                 .unwrap_or_default(),
-            message: e.message().trim().replace('\n', " "),
+            message: crate::scenario::error::plain_message(&e.message().replace('\n', " ")),
         })?;
         let mut problems = Vec::new();
         let grid = raw.design == DesignKind::Grid;
@@ -293,13 +294,15 @@ impl Spec {
         };
         match rollouts {
             Some(n) if n >= 1 && n < raw.replicates => problems.push(format!(
-                "{replicates_at}: {r} replicate groups need at least {r} rollouts per point, but --rollouts gives {n}; pass --rollouts {r} or more, or lower `replicates`",
+                "{replicates_at}: {r} replicate groups need at least {r} rollouts per point, but --rollouts gives {n}; pass --rollouts {r} or more{lower}",
+                lower = lower_replicates(n),
                 r = raw.replicates
             )),
             None if raw.rollouts >= 1 && raw.rollouts < raw.replicates => problems.push(format!(
-                "{}: {} rollouts per point are fewer than {replicates_at}, {r} replicate groups (seed noise is measured between groups of rollouts); give `rollouts` of at least {r}, or lower `replicates`",
+                "{}: {} rollouts per point are fewer than {replicates_at}, {r} replicate groups (seed noise is measured between groups of rollouts); give `rollouts` of at least {r}{lower}",
                 at("rollouts"),
                 raw.rollouts,
+                lower = lower_replicates(raw.rollouts),
                 r = raw.replicates
             )),
             _ => {}
@@ -561,6 +564,16 @@ fn unknown_keys(text: &str) -> Vec<String> {
     out
 }
 
+/// The alternative to more rollouts, where there is one: `replicates` is at least 2, so with a
+/// single rollout per point only more rollouts will do.
+fn lower_replicates(rollouts: u64) -> &'static str {
+    if rollouts >= 2 {
+        ", or lower `replicates`"
+    } else {
+        ""
+    }
+}
+
 /// 1-based line and column of the top-level `key` in the sweep file text.
 fn key_line(text: &str, key: &str) -> Option<(usize, usize)> {
     let doc = toml_edit::Document::parse(text.to_string()).ok()?;
@@ -578,7 +591,7 @@ fn param_table(doc: &toml_edit::Document<String>, i: usize) -> Option<&dyn Table
 }
 
 /// 1-based line and column of `parameter[i].field` in the sweep file text.
-fn param_line(text: &str, i: usize, field: &str) -> Option<(usize, usize)> {
+pub(super) fn param_line(text: &str, i: usize, field: &str) -> Option<(usize, usize)> {
     let doc = toml_edit::Document::parse(text.to_string()).ok()?;
     let (key, _) = param_table(&doc, i)?.get_key_value(field)?;
     key.span().map(|s| line_col(text, s.start))
@@ -813,7 +826,7 @@ fn refusal(
                     if item.key == path {
                         let message = item
                             .message
-                            .strip_suffix(" (the value is a default or comes from the model)")
+                            .strip_suffix(DEFAULT_NOTE)
                             .unwrap_or(&item.message);
                         message.to_string()
                     } else {
@@ -1102,7 +1115,7 @@ mod tests {
         );
         assert_eq!(
             problems(&text),
-            "s.toml:10:7: `parameter[1].min`: invalid type: boolean `false`, expected f64"
+            "s.toml:10:7: `parameter[1].min`: must be a number, got false"
         );
         // A missing key of a parameter names the parameter, written as a table or inline.
         let text = format!(
