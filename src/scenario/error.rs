@@ -100,14 +100,12 @@ pub fn plain_message(message: &str) -> String {
     else {
         return m.to_string();
     };
-    let wanted = match expected {
-        "u8" => format!("a whole number from 0 to {}", u8::MAX),
-        "u16" => format!("a whole number from 0 to {}", u16::MAX),
-        "u32" => format!("a whole number from 0 to {}", u32::MAX),
-        "u64" | "usize" => format!("a whole number from 0 to {}", u64::MAX),
-        "f64" | "f32" => "a number".to_string(),
-        "a boolean" => "true or false".to_string(),
-        "a string" | "a borrowed string" => "text in quotes".to_string(),
+    let integer = integer_range_of(expected);
+    let wanted = match (integer, expected) {
+        (Some((lo, hi)), _) => format!("a whole number from {lo} to {hi}"),
+        (None, "f64" | "f32") => "a number".to_string(),
+        (None, "a boolean") => "true or false".to_string(),
+        (None, "a string" | "a borrowed string") => "text in quotes".to_string(),
         _ => return m.to_string(),
     };
     let found = ["floating point ", "integer ", "boolean "]
@@ -121,16 +119,32 @@ pub fn plain_message(message: &str) -> String {
         })
         .unwrap_or_else(|| found.to_string());
     // `72.0` for a count: the number is fine, its spelling is not.
-    if wanted.starts_with("a whole number")
+    if let Some((lo, hi)) = integer
         && let Ok(x) = found.parse::<f64>()
         && x.fract() == 0.0
-        && x >= 0.0
+        && (lo as f64..=hi as f64).contains(&x)
     {
         return format!(
             "must be a whole number written without a decimal point ({x}), got {found}"
         );
     }
     format!("must be {wanted}, got {found}")
+}
+
+/// The range of a Rust integer type named in a serde message (`u32`, `i64`…): what a scenario
+/// or sweep value of that type can hold.
+pub fn integer_range_of(ty: &str) -> Option<(i128, i128)> {
+    Some(match ty {
+        "u8" => (0, u8::MAX.into()),
+        "u16" => (0, u16::MAX.into()),
+        "u32" => (0, u32::MAX.into()),
+        "u64" | "usize" => (0, u64::MAX.into()),
+        "i8" => (i8::MIN.into(), i8::MAX.into()),
+        "i16" => (i16::MIN.into(), i16::MAX.into()),
+        "i32" => (i32::MIN.into(), i32::MAX.into()),
+        "i64" | "isize" => (i64::MIN.into(), i64::MAX.into()),
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

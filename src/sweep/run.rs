@@ -231,22 +231,21 @@ pub fn run(
         if !opts.resume {
             return Err(SweepError::Exists(out.clone()));
         }
-        if !partial.exists() && !out.join("manifest.json").exists() {
+        if !partial.exists() {
+            if out.join("manifest.json").exists() {
+                check_finished(out, sweep, opts.shard)?;
+                return Ok(Finished {
+                    dir: out.clone(),
+                    points: mine,
+                    computed: 0,
+                    already_complete: true,
+                });
+            }
             // Nothing of a sweep: an empty directory (made ahead, as by a job script) is
             // started in; one with other files is not written over.
-            let empty = fs::read_dir(out).map_err(io_err(out))?.next().is_none();
-            if !empty {
+            if fs::read_dir(out).map_err(io_err(out))?.next().is_some() {
                 return Err(SweepError::NotASweep(out.clone()));
             }
-        }
-        if !partial.exists() && out.join("manifest.json").exists() {
-            check_finished(out, sweep, opts.shard)?;
-            return Ok(Finished {
-                dir: out.clone(),
-                points: mine,
-                computed: 0,
-                already_complete: true,
-            });
         }
     }
 

@@ -25,6 +25,7 @@ use toml_edit::{Item, TableLike, Value};
 
 use super::error::SweepError;
 use super::plan::{self, ParamValue};
+use crate::scenario::error::integer_range_of;
 use crate::scenario::load::DEFAULT_NOTE;
 use crate::scenario::locate::{Seg, format_path, line_col, parse_path, path_at};
 use crate::scenario::{Scenario, ScenarioError};
@@ -858,18 +859,7 @@ fn integer_range(p: &ParamSpec, written: &str, lo: i128, hi: i128) -> String {
 
 /// The range of the integer type a serde message ends with (`…, expected u32`).
 fn integer_type_range(message: &str) -> Option<(i128, i128)> {
-    let ty = message.trim().rsplit_once("expected ")?.1;
-    Some(match ty {
-        "u8" => (0, u8::MAX.into()),
-        "u16" => (0, u16::MAX.into()),
-        "u32" => (0, u32::MAX.into()),
-        "u64" | "usize" => (0, u64::MAX.into()),
-        "i8" => (i8::MIN.into(), i8::MAX.into()),
-        "i16" => (i16::MIN.into(), i16::MAX.into()),
-        "i32" => (i32::MIN.into(), i32::MAX.into()),
-        "i64" | "isize" => (i64::MIN.into(), i64::MAX.into()),
-        _ => return None,
-    })
+    integer_range_of(message.trim().rsplit_once("expected ")?.1)
 }
 
 /// The type of the value at `segs` in `table`, or why it cannot be swept, naming the nearest
