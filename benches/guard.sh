@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Instruction-count guard for the monthly step (see benches/budget.toml).
 #
-# Counts the instructions spent inside the rollout kernel (engine::rollout::simulate, never
-# inlined) under callgrind, divides by the professional-months simulated, and compares with the
+# Counts the instructions spent inside the rollout kernel (engine::rollout::kernel_portable or
+# kernel_v3, whichever this CPU runs; never inlined) under callgrind, divides by the professional-months simulated, and compares with the
 # committed budget. Start-up and output (parsing, charts, files) are counted and printed
 # separately, so the budget is about the model alone. Prints the figures either way.
 set -euo pipefail
@@ -15,7 +15,6 @@ fi
 
 budget_file=benches/budget.toml
 value() { sed -n "s/^$1 *= *\([0-9.]*\).*/\1/p" "$budget_file"; }
-budget=$(value instructions_per_professional_month)
 tolerance=$(value tolerance)
 rollouts=$(value rollouts)
 
@@ -31,20 +30,29 @@ run() {
     --out "$scratch/out" --force >/dev/null 2>"$scratch/log"
   collected "$scratch/log"
 }
-kernel=$(run "--toggle-collect=*engine::rollout::simulate*")
+kernel=$(run "--toggle-collect=*engine::rollout::kernel_*")
+# Each kernel has its own budget: the x86-64-v3 copy does the same work in fewer instructions.
+if grep -q 'engine::rollout::kernel_v3' "$scratch/cg.out"; then
+  name=x86-64-v3
+  budget=$(value v3_instructions_per_professional_month)
+else
+  name=portable
+  budget=$(value portable_instructions_per_professional_month)
+fi
 total=$(run)
 
 months=$(sed -n 's/^months *= *\([0-9]*\).*/\1/p' scenarios/reference.toml)
 posts=$("$bin" check scenarios/reference.toml | awk '/^\[agencies\.[a-z_]*\.posts\]/{p=1;next} /^\[/{p=0} p && /=/{s+=$3} END{print s}')
 pm=$((rollouts * months * posts))
 
-python3 - "$kernel" "$total" "$pm" "$budget" "$tolerance" <<'PY'
+python3 - "$kernel" "$total" "$pm" "$budget" "$tolerance" "$name" <<'PY'
 import sys
 kernel, total, pm = (int(x) for x in sys.argv[1:4])
 budget, tolerance = float(sys.argv[4]), float(sys.argv[5])
+name = sys.argv[6]
 per_pm = kernel / pm
 limit = budget * (1 + tolerance)
-print(f"guard: {per_pm:.1f} instructions per professional-month in the model "
+print(f"guard: {per_pm:.1f} instructions per professional-month in the {name} kernel "
       f"(budget {budget:.1f}, limit {limit:.1f}; {pm} professional-months)")
 print(f"guard: start-up and output: {total - kernel:,} instructions "
       f"(whole process {total:,})")

@@ -33,16 +33,131 @@ impl Outcome {
 }
 
 /// Simulates one rollout. `state` is reused scratch space; `streams` must be fresh for this
-/// rollout (see [`crate::engine::streams_for`]). Never inlined, so that instruction counts can
-/// be attributed to it (benches/guard.sh); one call per rollout costs nothing measurable.
-#[inline(never)]
+/// rollout (see [`crate::engine::streams_for`]). Runs the fastest [`Kernel`] this CPU supports:
+/// every kernel gives the same bits, so the choice only changes speed.
+#[inline]
 pub fn simulate<R: Rng, O: Observer>(
     setup: &Setup,
     state: &mut State,
     streams: &mut Streams<R>,
     obs: &mut O,
 ) -> Outcome {
-    // One branch per rollout picks the month loop compiled for this agency count.
+    simulate_with(Kernel::detect(), setup, state, streams, obs)
+}
+
+/// A compiled copy of the month loop. The model's arithmetic is additions, multiplications,
+/// divisions, square roots and comparisons, correctly rounded on every instruction set (and Rust
+/// never fuses a multiply and an add on its own), so each copy gives the same bits; newer
+/// instruction sets only do the same work in fewer instructions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kernel {
+    /// The target's baseline instructions (SSE2 on x86-64): runs on every CPU of the target.
+    Portable,
+    /// x86-64-v3 (AVX2, FMA, BMI1/2, LZCNT, MOVBE): three-operand encodings and wider moves,
+    /// about a tenth fewer instructions per professional-month (`docs/performance.md`).
+    X86_64V3,
+}
+
+impl Kernel {
+    /// Every kernel, portable first.
+    pub const ALL: [Kernel; 2] = [Kernel::Portable, Kernel::X86_64V3];
+
+    /// The fastest kernel this CPU supports (detected once by the standard library, then a
+    /// cached load).
+    #[inline]
+    pub fn detect() -> Kernel {
+        if Kernel::X86_64V3.supported() {
+            Kernel::X86_64V3
+        } else {
+            Kernel::Portable
+        }
+    }
+
+    /// True when this CPU can run the kernel.
+    #[inline]
+    pub fn supported(self) -> bool {
+        match self {
+            Kernel::Portable => true,
+            #[cfg(target_arch = "x86_64")]
+            Kernel::X86_64V3 => {
+                std::arch::is_x86_feature_detected!("avx")
+                    && std::arch::is_x86_feature_detected!("avx2")
+                    && std::arch::is_x86_feature_detected!("fma")
+                    && std::arch::is_x86_feature_detected!("bmi1")
+                    && std::arch::is_x86_feature_detected!("bmi2")
+                    && std::arch::is_x86_feature_detected!("lzcnt")
+                    && std::arch::is_x86_feature_detected!("movbe")
+                    && std::arch::is_x86_feature_detected!("popcnt")
+            }
+            #[cfg(not(target_arch = "x86_64"))]
+            Kernel::X86_64V3 => false,
+        }
+    }
+
+    /// Stable name, as printed by benches and tests.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kernel::Portable => "portable",
+            Kernel::X86_64V3 => "x86-64-v3",
+        }
+    }
+}
+
+/// [`simulate`] with a chosen kernel, so that tests can prove every kernel gives the same bits.
+///
+/// # Panics
+/// When this CPU does not support `kernel` (see [`Kernel::supported`]).
+#[inline]
+pub fn simulate_with<R: Rng, O: Observer>(
+    kernel: Kernel,
+    setup: &Setup,
+    state: &mut State,
+    streams: &mut Streams<R>,
+    obs: &mut O,
+) -> Outcome {
+    match kernel {
+        Kernel::Portable => kernel_portable(setup, state, streams, obs),
+        Kernel::X86_64V3 => {
+            assert!(
+                kernel.supported(),
+                "this CPU cannot run the {} kernel",
+                kernel.name()
+            );
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: the assertion above checked that the CPU has every feature
+            // `kernel_v3` is compiled for.
+            return unsafe { kernel_v3(setup, state, streams, obs) };
+            #[cfg(not(target_arch = "x86_64"))]
+            unreachable!()
+        }
+    }
+}
+
+// The kernels are never inlined, so that instruction counts can be attributed to them
+// (benches/guard.sh counts inside `kernel_*`); one call per rollout costs nothing measurable.
+// One branch per rollout picks the month loop compiled for the agency count; every process of
+// the monthly step is `#[inline(always)]`, so that each kernel's copy is compiled for its
+// instruction set from top to bottom (a process left out of line would run its baseline copy).
+
+#[inline(never)]
+fn kernel_portable<R: Rng, O: Observer>(
+    setup: &Setup,
+    state: &mut State,
+    streams: &mut Streams<R>,
+    obs: &mut O,
+) -> Outcome {
+    model::with_agency_count!(setup.n_agencies, NA => months::<NA, R, O>(setup, state, streams, obs))
+}
+
+#[cfg(target_arch = "x86_64")]
+#[inline(never)]
+#[target_feature(enable = "avx,avx2,fma,bmi1,bmi2,lzcnt,movbe,popcnt")]
+fn kernel_v3<R: Rng, O: Observer>(
+    setup: &Setup,
+    state: &mut State,
+    streams: &mut Streams<R>,
+    obs: &mut O,
+) -> Outcome {
     model::with_agency_count!(setup.n_agencies, NA => months::<NA, R, O>(setup, state, streams, obs))
 }
 

@@ -9,7 +9,7 @@ use super::{Event, MAX_AGENCIES, Observer, Setup, State, pairs};
 
 const NC: usize = ChallengeKind::COUNT;
 
-#[inline]
+#[inline(always)]
 pub(super) fn challenges<const NA: usize, R: rand::Rng, O: Observer>(
     s: &Setup,
     st: &mut State,
@@ -162,7 +162,7 @@ impl Default for Worst {
 }
 
 impl Worst {
-    #[inline]
+    #[inline(always)]
     fn offer(&mut self, v: f64, a: usize) {
         if v > self.0 {
             *self = Worst(v, a);

@@ -5,7 +5,7 @@
 
 use super::{Setup, State};
 
-#[inline]
+#[inline(always)]
 pub(super) fn commitment<const NA: usize>(s: &Setup, st: &mut State) {
     let cp = &s.params.commitment;
     let small_wins = ((st.stage.index().min(5) as f64 + st.progress) * 0.2).min(1.0);

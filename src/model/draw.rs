@@ -36,7 +36,7 @@ pub const STREAM_NAMES: [&str; 6] = [
 const TWO32: f64 = 4_294_967_296.0;
 
 /// Integer threshold for an event of probability `p` tested against a `u32` draw.
-#[inline]
+#[inline(always)]
 pub fn threshold(p: f64) -> u64 {
     (p.clamp(0.0, 1.0) * TWO32) as u64
 }
@@ -45,26 +45,26 @@ pub fn threshold(p: f64) -> u64 {
 /// draw (none below 0, all above 1). Compared as floats: converting a float to an integer
 /// threshold saturates through a slow branchy sequence on x86-64, converting the draw to a float
 /// is one instruction.
-#[inline]
+#[inline(always)]
 pub fn below(u: u32, p: f64) -> bool {
     f64::from(u) < p * TWO32
 }
 
 /// True with probability `p`, from one `u32` draw.
-#[inline]
+#[inline(always)]
 pub fn chance<R: Rng>(rng: &mut R, p: f64) -> bool {
     below(rng.next_u32(), p)
 }
 
 /// Uniform in (0, 1) from one `u32` draw.
-#[inline]
+#[inline(always)]
 pub fn uniform<R: Rng>(rng: &mut R) -> f64 {
     (rng.next_u32() as f64 + 0.5) / TWO32
 }
 
 /// Approximately standard normal from one `u64` draw: the sum of four 16-bit uniforms,
 /// centred and scaled to unit variance (Irwin–Hall with n = 4; tails cut at ±3.46).
-#[inline]
+#[inline(always)]
 pub fn normal<R: Rng>(rng: &mut R) -> f64 {
     let x = rng.next_u64();
     let sum = (x & 0xffff) + ((x >> 16) & 0xffff) + ((x >> 32) & 0xffff) + (x >> 48);

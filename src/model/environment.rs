@@ -5,7 +5,7 @@
 use super::draw::{chance, normal};
 use super::{Event, Observer, Setup, State, pairs};
 
-#[inline]
+#[inline(always)]
 pub(super) fn environment<const NA: usize, R: rand::Rng, O: Observer>(
     s: &Setup,
     st: &mut State,

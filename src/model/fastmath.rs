@@ -36,7 +36,7 @@ const LN_OFFSET: u64 = 0x3fe6_0000_0000_0000;
 
 /// Natural logarithm. Exact special cases as the standard library: −∞ at 0, NaN below 0 and
 /// for NaN, +∞ at +∞.
-#[inline]
+#[inline(always)]
 pub fn ln(x: f64) -> f64 {
     let bits = x.to_bits();
     if bits.wrapping_sub(MIN_NORMAL_BITS) >= INFINITY_BITS - MIN_NORMAL_BITS {
@@ -49,7 +49,7 @@ pub fn ln(x: f64) -> f64 {
 /// z falls in one of 128 intervals with centre c, and ln z = ln c + ln(1 + r), r = z / c − 1,
 /// |r| < 0.0079, by its Taylor series to r⁵ (truncation error below r⁶/6 < 4e-14). The two intervals that meet at 1 use c = 1, so that
 /// near 1 the result is accurate relative to its own small size.
-#[inline]
+#[inline(always)]
 fn ln_normal(bits: u64) -> f64 {
     let shifted = bits.wrapping_sub(LN_OFFSET);
     let i = ((shifted >> 45) & 127) as usize;
@@ -79,7 +79,7 @@ fn ln_special(x: f64) -> f64 {
 
 /// e to the power `x`. Results below the smallest normal number (x < −708.39) are flushed to
 /// 0; above the largest finite number, +∞; NaN gives NaN.
-#[inline]
+#[inline(always)]
 pub fn exp(x: f64) -> f64 {
     if !(-708.0..=709.0).contains(&x) {
         return exp_special(x);
@@ -90,7 +90,7 @@ pub fn exp(x: f64) -> f64 {
 /// x = (64m + j) · ln 2 / 64 + r with |r| ≤ ln 2 / 128; eˣ = 2ᵐ · 2^(j/64) · eʳ, with eʳ by its
 /// Taylor series to r⁴ (truncation error below r⁵/120 < 4e-14) and 2^(j/64) from a table (m is
 /// within [−1022, 1022] here).
-#[inline]
+#[inline(always)]
 fn exp_reduced(x: f64) -> f64 {
     let shifted = x * INV_LN2_64 + ROUNDER;
     // The rounded integer sits in the low bits of the shifted sum's significand.

@@ -18,7 +18,7 @@ const ONES: [u8; 256] = {
     table
 };
 
-#[inline]
+#[inline(always)]
 pub(super) fn funding<R: rand::Rng, O: Observer>(
     s: &Setup,
     st: &mut State,

@@ -7,7 +7,7 @@ use super::fastmath;
 use super::setup::RECIPROCAL;
 use super::{Setup, State, pairs};
 
-#[inline]
+#[inline(always)]
 pub(super) fn interaction<const NA: usize, R: rand::Rng>(s: &Setup, st: &mut State, rng: &mut R) {
     let ip = &s.params.interaction;
     let coordinator_factor = match s.coordinator_post {

@@ -12,7 +12,7 @@ use super::{Event, Observer, Setup, State, pairs};
 /// undefined (readiness is then tiny rather than NaN).
 const FACTOR_FLOOR: f64 = 1e-3;
 
-#[inline]
+#[inline(always)]
 pub(super) fn progress<const NA: usize, R: rand::Rng, O: Observer>(
     s: &Setup,
     st: &mut State,
@@ -62,7 +62,7 @@ pub(super) fn progress<const NA: usize, R: rand::Rng, O: Observer>(
     fold::<NA, O>(s, st, obs);
 }
 
-#[inline]
+#[inline(always)]
 fn update_milestones<const NA: usize>(
     s: &Setup,
     st: &mut State,
@@ -104,7 +104,7 @@ fn update_milestones<const NA: usize>(
 }
 
 /// The nine factors of Table 7.1 and readiness, their weighted geometric mean.
-#[inline]
+#[inline(always)]
 fn readiness<const NA: usize>(s: &Setup, st: &mut State) {
     let pp = &s.params.progress;
     let n = NA;
@@ -245,7 +245,7 @@ pub fn criteria(s: &Setup, st: &State) -> [bool; Criterion::COUNT] {
 /// Folding: the lead's commitment, a partner's commitment, funding or key staff stay below a
 /// floor for too long (MODEL.md §3.7; reference §7: two-thirds of dissolutions were over
 /// funding or organisation).
-#[inline]
+#[inline(always)]
 fn fold<const NA: usize, O: Observer>(s: &Setup, st: &mut State, obs: &mut O) {
     let fp = &s.params.folding;
     let bump = |counter: &mut u32, low: bool| *counter = if low { *counter + 1 } else { 0 };

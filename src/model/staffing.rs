@@ -7,7 +7,7 @@ use super::kinds::{Milestone, Stage};
 use super::observe::SetbackCause;
 use super::{Event, Observer, Setup, State};
 
-#[inline]
+#[inline(always)]
 pub(super) fn staffing<const NA: usize, R: rand::Rng, O: Observer>(
     s: &Setup,
     st: &mut State,
@@ -140,7 +140,7 @@ fn depart<O: Observer>(
 /// Per-agency contributions and leadership, read by the later processes. Filled counts are kept
 /// up to date by [`State::occupy`] and [`State::vacate`] rather than recounted here; the
 /// understanding mean is taken by the interaction process as it updates understanding.
-#[inline]
+#[inline(always)]
 fn summarise<const NA: usize>(s: &Setup, st: &mut State) {
     let sp = &s.params.staffing;
     let pp = &s.params.progress;

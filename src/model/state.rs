@@ -296,7 +296,7 @@ impl State {
 
     /// A newcomer takes post `p` of agency `a`: the only place, with [`State::vacate`], where
     /// the filled counts change, so that no process has to recount them.
-    #[inline]
+    #[inline(always)]
     pub fn occupy(&mut self, setup: &Setup, p: usize, a: usize) {
         self.filled[p] = true;
         self.tenure[p] = 0;
@@ -306,7 +306,7 @@ impl State {
     }
 
     /// The holder of post `p` of agency `a` leaves; the counterpart of [`State::occupy`].
-    #[inline]
+    #[inline(always)]
     pub fn vacate(&mut self, setup: &Setup, p: usize, a: usize) {
         self.filled[p] = false;
         self.tenure[p] = 0;
@@ -326,7 +326,7 @@ impl State {
 
     /// Falls back one stage, half-way through it (a setback, MODEL.md §3.7), and returns the new
     /// stage.
-    #[inline]
+    #[inline(always)]
     pub fn drop_stage(&mut self) -> Stage {
         self.stage = self.stage.previous();
         self.progress = 0.5;
@@ -334,7 +334,7 @@ impl State {
     }
 
     /// True when the milestone has been reached.
-    #[inline]
+    #[inline(always)]
     pub fn has(&self, m: Milestone) -> bool {
         self.milestones[m.index()]
     }
