@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Instruction-count guard for the monthly step (see benches/budget.toml).
 #
-# Counts the instructions spent inside the rollout kernel (engine::rollout::kernel_portable or
-# kernel_v3, whichever this CPU runs; never inlined) under callgrind, divides by the professional-months simulated, and compares with the
-# committed budget. Start-up and output (parsing, charts, files) are counted and printed
-# separately, so the budget is about the model alone. Prints the figures either way.
+# Counts the instructions spent inside the rollout kernel under callgrind
+# (engine::rollout::kernel_v3 or kernel_portable, whichever this CPU runs; never inlined),
+# divides by the professional-months simulated, and compares with that kernel's committed
+# budget. Start-up and output (parsing, charts, files) are counted and printed separately, so
+# the budget is about the model alone. Prints the figures either way.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,9 +36,16 @@ kernel=$(run "--toggle-collect=*engine::rollout::kernel_*")
 if grep -q 'engine::rollout::kernel_v3' "$scratch/cg.out"; then
   name=x86-64-v3
   budget=$(value v3_instructions_per_professional_month)
-else
+elif grep -q 'engine::rollout::kernel_portable' "$scratch/cg.out"; then
   name=portable
   budget=$(value portable_instructions_per_professional_month)
+else
+  echo "guard: FAIL: neither kernel ran (no engine::rollout::kernel_* in the profile)" >&2
+  exit 1
+fi
+if [ -z "$kernel" ] || [ "$kernel" -eq 0 ]; then
+  echo "guard: FAIL: no instructions counted inside the kernel" >&2
+  exit 1
 fi
 total=$(run)
 

@@ -72,7 +72,7 @@ pub(crate) use with_agency_count;
 /// Observation (process 8) is the caller's: it reads the state after this returns.
 ///
 /// Picks the copy of [`step_with`] compiled for the setup's agency count; a loop over months
-/// should call that copy directly, as [`crate::engine::simulate`] does.
+/// should call that copy directly, as the engine's kernels do (`engine::rollout::months`).
 pub fn step<R: rand::Rng, O: Observer>(
     setup: &Setup,
     state: &mut State,
