@@ -109,11 +109,49 @@ echo "cluster up: $(sinfo -h -o '%P %a %D %t %C')" >&2
 "$bin" sweep "$sweep" --rollouts "$rollouts" --out "$tmp/local" >/dev/null
 PARTNERSIM_BIN=$bin PARTNERSIM_ROLLOUTS=$rollouts deploy/slurm/run-sweep.sh "$sweep" "$tmp/cluster" 3 >/dev/null
 for i in 0 1 2; do
-  grep -q "^partnersim shard $i of 3 on" "$tmp/cluster.shards/slurm-"*"_$i.out" ||
+  grep -q "^partnersim shard $i of 3, attempt 1, on" "$tmp/cluster.shards/slurm-"*"_$i.out" ||
     { echo "error: no log of array task $i" >&2; exit 1; }
 done
 cmp "$tmp/local/points.csv" "$tmp/cluster/points.csv"
 cmp "$tmp/local/sensitivity.json" "$tmp/cluster/sensitivity.json"
+
+# A task requeued while it runs resumes where it stopped and appends to its log: one task (one
+# shard of every point) with more rollouts, requeued as soon as it runs, then merged and compared
+# with a local sweep of the same rollouts.
+requeue_rollouts=$((rollouts * 40))
+mkdir -p "$tmp/requeue"
+job=$(PARTNERSIM_BIN=$bin PARTNERSIM_ROLLOUTS=$requeue_rollouts sbatch --parsable --array=0-0 \
+  --output="$tmp/requeue/slurm-%A_%a.out" --chdir="$tmp/requeue" --export=ALL \
+  deploy/slurm/sweep.sbatch "$(realpath "$sweep")" "$tmp/requeue")
+job=${job%%;*}
+for i in $(seq 600); do
+  [[ $(squeue -h -j "$job" -o %T 2>/dev/null) == RUNNING ]] && break
+  [[ $i -eq 600 ]] && { echo "error: the requeue test's task never ran" >&2; scontrol show job "$job" >&2; exit 1; }
+  sleep 0.1
+done
+sleep 1
+scontrol requeue "${job}_0"
+# Slurm holds a requeued job for two minutes (its begin time); release it at once.
+for i in $(seq 300); do
+  [[ $(squeue -h -j "$job" -o %T 2>/dev/null) == PENDING ]] && break
+  [[ $i -eq 300 ]] && { echo "error: the requeued task did not return to the queue" >&2; exit 1; }
+  sleep 0.1
+done
+scontrol update JobId="${job}_0" StartTime=now
+for i in $(seq 1200); do
+  [[ -z $(squeue -h -j "$job" 2>/dev/null) ]] && break
+  [[ $i -eq 1200 ]] && { echo "error: the requeued task did not finish" >&2; scontrol show job "$job" >&2; exit 1; }
+  sleep 0.1
+done
+log=$(ls "$tmp/requeue/slurm-${job}_0.out")
+grep -q "^partnersim shard 0 of 1, attempt 1, on" "$log" ||
+  { echo "error: the requeued task's log lost its first attempt" >&2; exit 1; }
+grep -q "^partnersim shard 0 of 1, attempt 2, on" "$log" ||
+  { echo "error: the requeued task's log has no second attempt" >&2; exit 1; }
+"$bin" merge "$tmp/requeue/shard-0" --out "$tmp/requeue-merged" >/dev/null
+"$bin" sweep "$sweep" --rollouts "$requeue_rollouts" --out "$tmp/requeue-local" >/dev/null
+cmp "$tmp/requeue-local/points.csv" "$tmp/requeue-merged/points.csv"
+echo "slurm ci: a task requeued while running resumed, kept both attempts in its log, and equals the local sweep" >&2
 t_end=$(date +%s)
 echo "slurm ci: merged 3-shard array sweep equals the local sweep ($(($(wc -l <"$tmp/local/points.csv") - 1)) points);" \
   "install $((t_install - t0))s, cluster start $((t_cluster - t_install))s, sweeps $((t_end - t_cluster))s, total $((t_end - t0))s"

@@ -99,6 +99,7 @@ sbatch --wait --quiet \
   --array="0-$((shards - 1))" \
   --job-name="partnersim-$(basename "$sweep" .toml)" \
   --output="$work/slurm-%A_%a.out" \
+  --open-mode=append \
   --chdir="$work" \
   --cpus-per-task="${PARTNERSIM_CPUS_PER_TASK:-1}" \
   --export=ALL \
