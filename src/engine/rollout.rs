@@ -53,9 +53,9 @@ pub fn simulate<R: Rng, O: Observer>(
 pub enum Kernel {
     /// The target's baseline instructions (SSE2 on x86-64): runs on every CPU of the target.
     Portable,
-    /// x86-64-v3 (AVX, AVX2, FMA, BMI1/2, LZCNT, MOVBE, POPCNT): three-operand encodings and
-    /// wider moves, 273.6 instructions per professional-month on the reference scenario against
-    /// the portable kernel's 297.2 (`docs/performance.md`).
+    /// x86-64-v3 (AVX, AVX2, FMA, BMI1/2, LZCNT, MOVBE, POPCNT): three-operand encodings need
+    /// no register copies, so 273.6 instructions per professional-month on the reference
+    /// scenario against the portable kernel's 297.2 (`docs/performance.md`).
     X86_64V3,
 }
 
@@ -95,7 +95,7 @@ impl Kernel {
         }
     }
 
-    /// Stable name, as printed by benches and tests.
+    /// Stable name, for messages and tests.
     pub fn name(self) -> &'static str {
         match self {
             Kernel::Portable => "portable",
