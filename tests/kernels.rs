@@ -8,7 +8,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-use common::{load, path};
+use common::{load, shipped};
 use partnersim::engine::{Kernel, simulate_with, streams_for};
 use partnersim::model::{Event, Observer, Setup, State};
 
@@ -43,21 +43,10 @@ fn record(kernel: Kernel, setup: &Setup) -> String {
     rec.text
 }
 
+/// Every shipped scenario and the four-agency fixture.
 fn files() -> Vec<String> {
-    let mut files = vec!["tests/fixtures/four_agencies.toml".to_string()];
-    let mut dirs = vec![path("scenarios")];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let p = entry.unwrap().path();
-            if p.is_dir() {
-                dirs.push(p);
-            } else if p.extension().is_some_and(|e| e == "toml") {
-                let rel = p.strip_prefix(path("")).unwrap();
-                files.push(rel.to_str().unwrap().replace('\\', "/"));
-            }
-        }
-    }
-    files.sort();
+    let mut files = shipped();
+    files.push("tests/fixtures/four_agencies.toml".to_string());
     files
 }
 

@@ -7,9 +7,8 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::path::PathBuf;
 
-use common::{load, path};
+use common::{load, path, shipped};
 use partnersim::engine::{self, RunConfig};
 use partnersim::export;
 use partnersim::model::{Setup, Stage};
@@ -18,26 +17,6 @@ use partnersim::stats::{Summary, wilson};
 const SNAPSHOT: &str = "tests/snapshots/shipped-scenarios.txt";
 const ROLLOUTS: u64 = 300;
 const SEED: u64 = 2024;
-
-/// Every `.toml` under scenarios/, as paths relative to the crate root, sorted.
-fn shipped() -> Vec<String> {
-    let root = path("");
-    let mut files = Vec::new();
-    let mut dirs = vec![path("scenarios")];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let p: PathBuf = entry.unwrap().path();
-            if p.is_dir() {
-                dirs.push(p);
-            } else if p.extension().is_some_and(|e| e == "toml") {
-                let rel = p.strip_prefix(&root).unwrap();
-                files.push(rel.to_str().unwrap().replace('\\', "/"));
-            }
-        }
-    }
-    files.sort();
-    files
-}
 
 /// stages.csv as a table of counts, one line per month: the CSV's shares are `k / n` and its
 /// intervals the Wilson intervals of `k` (checked here), so the counts stand for the whole file.

@@ -124,30 +124,28 @@ job=$(PARTNERSIM_BIN=$bin PARTNERSIM_ROLLOUTS=$requeue_rollouts sbatch --parsabl
   --output="$tmp/requeue/slurm-%A_%a.out" --chdir="$tmp/requeue" --export=ALL \
   deploy/slurm/sweep.sbatch "$(realpath "$sweep")" "$tmp/requeue")
 job=${job%%;*}
-for i in $(seq 600); do
-  [[ $(squeue -h -j "$job" -o %T 2>/dev/null) == RUNNING ]] && break
-  [[ $i -eq 600 ]] && { echo "error: the requeue test's task never ran" >&2; scontrol show job "$job" >&2; exit 1; }
-  sleep 0.1
-done
+# Polls every 0.1 s, at most $2 times, until the job's state is $1 ("" once it has left the
+# queue); otherwise fails with $3.
+await_state() {
+  for _ in $(seq "$2"); do
+    [[ $(squeue -h -j "$job" -o %T 2>/dev/null) == "$1" ]] && return
+    sleep 0.1
+  done
+  echo "error: $3" >&2
+  scontrol show job "$job" >&2
+  exit 1
+}
+await_state RUNNING 600 "the requeue test's task never ran"
 sleep 1
 scontrol requeue "${job}_0"
 # Slurm holds a requeued job for two minutes (its begin time); release it at once.
-for i in $(seq 300); do
-  [[ $(squeue -h -j "$job" -o %T 2>/dev/null) == PENDING ]] && break
-  [[ $i -eq 300 ]] && { echo "error: the requeued task did not return to the queue" >&2; exit 1; }
-  sleep 0.1
-done
+await_state PENDING 300 "the requeued task did not return to the queue"
 scontrol update JobId="${job}_0" StartTime=now
-for i in $(seq 1200); do
-  [[ -z $(squeue -h -j "$job" 2>/dev/null) ]] && break
-  [[ $i -eq 1200 ]] && { echo "error: the requeued task did not finish" >&2; scontrol show job "$job" >&2; exit 1; }
-  sleep 0.1
+await_state "" 1200 "the requeued task did not finish"
+for attempt in 1 2; do
+  grep -q "^partnersim shard 0 of 1, attempt $attempt, on" "$tmp/requeue/slurm-${job}_0.out" ||
+    { echo "error: the requeued task's log has no attempt $attempt" >&2; exit 1; }
 done
-log=$(ls "$tmp/requeue/slurm-${job}_0.out")
-grep -q "^partnersim shard 0 of 1, attempt 1, on" "$log" ||
-  { echo "error: the requeued task's log lost its first attempt" >&2; exit 1; }
-grep -q "^partnersim shard 0 of 1, attempt 2, on" "$log" ||
-  { echo "error: the requeued task's log has no second attempt" >&2; exit 1; }
 "$bin" merge "$tmp/requeue/shard-0" --out "$tmp/requeue-merged" >/dev/null
 "$bin" sweep "$sweep" --rollouts "$requeue_rollouts" --out "$tmp/requeue-local" >/dev/null
 cmp "$tmp/requeue-local/points.csv" "$tmp/requeue-merged/points.csv"

@@ -42,7 +42,8 @@ pub fn simulate<R: Rng, O: Observer>(
     streams: &mut Streams<R>,
     obs: &mut O,
 ) -> Outcome {
-    simulate_with(Kernel::detect(), setup, state, streams, obs)
+    // SAFETY: `detect` returns only a kernel this CPU supports.
+    unsafe { run_kernel(Kernel::detect(), setup, state, streams, obs) }
 }
 
 /// A compiled copy of the month loop. The model's arithmetic is additions, multiplications,
@@ -116,13 +117,34 @@ pub fn simulate_with<R: Rng, O: Observer>(
     streams: &mut Streams<R>,
     obs: &mut O,
 ) -> Outcome {
+    assert!(
+        kernel.supported(),
+        "this CPU cannot run the {} kernel",
+        kernel.name()
+    );
+    // SAFETY: the assertion checked that the CPU supports `kernel`.
+    unsafe { run_kernel(kernel, setup, state, streams, obs) }
+}
+
+/// Runs `kernel`, checked once by the caller rather than again here.
+///
+/// # Safety
+/// `kernel.supported()` must be true: `kernel_v3` uses instructions the CPU may lack.
+#[inline]
+unsafe fn run_kernel<R: Rng, O: Observer>(
+    kernel: Kernel,
+    setup: &Setup,
+    state: &mut State,
+    streams: &mut Streams<R>,
+    obs: &mut O,
+) -> Outcome {
     match kernel {
-        Kernel::Portable => kernel_portable(setup, state, streams, obs),
-        // SAFETY: the guard checked that the CPU has every feature `kernel_v3` is compiled for
-        // (`Kernel::supported` tests each of them).
         #[cfg(target_arch = "x86_64")]
-        Kernel::X86_64V3 if kernel.supported() => unsafe { kernel_v3(setup, state, streams, obs) },
-        Kernel::X86_64V3 => panic!("this CPU cannot run the {} kernel", kernel.name()),
+        // SAFETY: the caller guarantees that the CPU has every feature `kernel_v3` is compiled
+        // for (`Kernel::supported` tests each of them).
+        Kernel::X86_64V3 => unsafe { kernel_v3(setup, state, streams, obs) },
+        // Elsewhere `X86_64V3` is never supported, so only the portable kernel reaches here.
+        _ => kernel_portable(setup, state, streams, obs),
     }
 }
 

@@ -36,7 +36,7 @@ pub const STREAM_NAMES: [&str; 6] = [
 const TWO32: f64 = 4_294_967_296.0;
 
 /// Integer threshold for an event of probability `p` tested against a `u32` draw.
-#[inline(always)]
+#[inline]
 pub fn threshold(p: f64) -> u64 {
     (p.clamp(0.0, 1.0) * TWO32) as u64
 }

@@ -14,6 +14,26 @@ pub fn path(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
 
+/// Every `.toml` under scenarios/, as paths relative to the crate root, sorted.
+pub fn shipped() -> Vec<String> {
+    let root = path("");
+    let mut files = Vec::new();
+    let mut dirs = vec![path("scenarios")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let p: PathBuf = entry.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|e| e == "toml") {
+                let rel = p.strip_prefix(&root).unwrap();
+                files.push(rel.to_str().unwrap().replace('\\', "/"));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
 /// Loads a scenario relative to the crate root, panicking with the file's name.
 pub fn load(rel: &str) -> Scenario {
     Scenario::from_file(&path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
