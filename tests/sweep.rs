@@ -1274,11 +1274,11 @@ fn run_sweep_sh_names_a_missing_binary_and_keeps_the_shard_count() {
             .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
     )
     .unwrap();
-    let run = |shards: &str, rollouts: Option<&str>| {
+    let run_into = |out: &str, shards: &str, rollouts: Option<&str>| {
         let mut cmd = std::process::Command::new("bash");
         cmd.arg(&script)
             .arg(&file)
-            .arg(t.join("res"))
+            .arg(t.join(out))
             .arg(shards)
             .env("PATH", &path)
             .env("PARTNERSIM_BIN", assert_cmd::cargo::cargo_bin("partnersim"))
@@ -1292,6 +1292,7 @@ fn run_sweep_sh_names_a_missing_binary_and_keeps_the_shard_count() {
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )
     };
+    let run = |shards: &str, rollouts: Option<&str>| run_into("res", shards, rollouts);
     let (code, stderr) = run("3", Some("20"));
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("run the same command again"), "{stderr}");
@@ -1306,7 +1307,7 @@ fn run_sweep_sh_names_a_missing_binary_and_keeps_the_shard_count() {
             work.display()
         ),
         "it ran SHARDS=3; this run asks for 4".to_string(),
-        "it ran PARTNERSIM_ROLLOUTS=20; this run has (unset".to_string(),
+        "it ran 20 rollouts per point; this run asks for 60 (PARTNERSIM_ROLLOUTS unset: the sweep file's count)".to_string(),
         format!(
             "rerun it with its settings: PARTNERSIM_ROLLOUTS=20 {} {} {} 3",
             script.display(),
@@ -1334,6 +1335,37 @@ fn run_sweep_sh_names_a_missing_binary_and_keeps_the_shard_count() {
     std::fs::write(&file, text).unwrap();
     let (code, stderr) = run("3", Some("20"));
     assert_eq!(code, Some(1), "{stderr}");
+
+    // The count is compared as a number of rollouts, not as the variable's text: the sweep
+    // file's own 60, given or not, resumes; 61 does not.
+    let (code, stderr) = run_into("own", "2", None);
+    assert_eq!(code, Some(1), "{stderr}");
+    let (code, stderr) = run_into("own", "2", Some("60"));
+    assert_eq!(code, Some(1), "{stderr}");
+    let (code, stderr) = run_into("own", "2", Some("61"));
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(
+        stderr.contains("it ran 60 rollouts per point; this run asks for PARTNERSIM_ROLLOUTS=61"),
+        "{stderr}"
+    );
+    // Settings from before the count was recorded (empty when the sweep file's count was used)
+    // still resume with that count, and still refuse another.
+    let settings = t.join("own.shards/settings");
+    let recorded = std::fs::read_to_string(&settings).unwrap();
+    assert!(recorded.contains("\nrollouts=60\n"), "{recorded}");
+    std::fs::write(
+        &settings,
+        recorded.replace("\nrollouts=60\n", "\nrollouts=\n"),
+    )
+    .unwrap();
+    let (code, stderr) = run_into("own", "2", Some("60"));
+    assert_eq!(code, Some(1), "{stderr}");
+    let (code, stderr) = run_into("own", "2", Some("20"));
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(
+        stderr.contains("it ran 60 rollouts per point; this run asks for PARTNERSIM_ROLLOUTS=20"),
+        "{stderr}"
+    );
 }
 
 /// `sensitivity.json` and the index chart of an output that is the same at every point (`folded`

@@ -6,9 +6,10 @@
 #
 # Shards are written to OUT_DIR.shards/ (on a file system the compute nodes share) and kept:
 # if a task fails, run the same command again and the finished shards are kept while the rest
-# resume. OUT_DIR.shards/settings records the sweep file, SHARDS and PARTNERSIM_ROLLOUTS of the
-# first run, and the hashes of the sweep file and its resolved base scenario: shards of one count
-# cannot be resumed as another, nor of an edited sweep, so a rerun that differs is refused (exit 3)
+# resume. OUT_DIR.shards/settings records the sweep file, SHARDS and the rollouts per point of the
+# first run (PARTNERSIM_ROLLOUTS, or the sweep file's own count when it is unset), and the hashes
+# of the sweep file and its resolved base scenario: shards of one count cannot be resumed as
+# another, nor of other rollouts or an edited sweep, so a rerun that differs is refused (exit 3)
 # before anything is submitted. A failed array job exits 1 (the shards are kept). Extra sbatch options (partition, account, time, CPUs per task) can be given in
 # SBATCH_* variables, e.g. SBATCH_PARTITION=compute SBATCH_TIMELIMIT=2:00:00 SBATCH_ACCOUNT=proj.
 #
@@ -51,6 +52,13 @@ checked=$("$bin" "${check[@]}") || exit $?
 printf '%s\n' "$checked" >&2
 # The hashes a resume compares: an edited sweep file or base scenario cannot resume the shards.
 hashes=$(sed -n 's/^ *\(sweep file\|base scenario\) sha256 /\1 /p' <<<"$checked" | tr '\n' ' ')
+# The rollouts per point the shards will run, as the binary resolved them: recorded as a number,
+# so that a rerun giving the sweep file's own count in PARTNERSIM_ROLLOUTS resumes a first run
+# that left it unset, and the other way round.
+rollouts_of() { sed -n 's/^.*, [0-9]* points x \([0-9]*\) rollouts, every point valid$/\1/p' <<<"$1"; }
+rollouts=$(rollouts_of "$checked")
+[[ -n $rollouts ]] ||
+  { echo "error: cannot read the rollouts per point from \`$bin sweep --check\`" >&2; exit 1; }
 
 work="$out.shards"
 mkdir -p "$work"
@@ -58,13 +66,25 @@ mkdir -p "$work"
 # as shard I of M, nor rows of other rollouts.
 settings="sweep=$sweep
 shards=$shards
-rollouts=${PARTNERSIM_ROLLOUTS:-}
+rollouts=$rollouts
 contents=$hashes"
 if [[ -f $work/settings ]]; then
   recorded=$(<"$work/settings")
+  value() { sed -n "s/^$1=//p" <<<"$2"; }
+  # Settings written before the count was recorded as a number leave it empty when the first
+  # run used the sweep file's own count. With the same file contents (compared as well) that
+  # is the count the file gives now.
+  if [[ -z $(value rollouts "$recorded") && $(value contents "$recorded") == "$hashes" ]]; then
+    own=$("$bin" sweep "$sweep" --check) || exit $?
+    recorded=$(sed "s/^rollouts=\$/rollouts=$(rollouts_of "$own")/" <<<"$recorded")
+  fi
   if [[ $recorded != "$settings" ]]; then
-    value() { sed -n "s/^$1=//p" <<<"$2"; }
-    none="(unset: the sweep file's rollouts)"
+    if [[ -n ${PARTNERSIM_ROLLOUTS:-} ]]; then
+      asked="PARTNERSIM_ROLLOUTS=$rollouts"
+    else
+      asked="$rollouts (PARTNERSIM_ROLLOUTS unset: the sweep file's count)"
+    fi
+    file_count="the sweep file's (as it was then)"
     echo "error: $work holds the shards of an earlier run that this one cannot resume:" >&2
     for key in sweep shards rollouts contents; do
       was=$(value "$key" "$recorded")
@@ -73,7 +93,7 @@ if [[ -f $work/settings ]]; then
         case $key in
           sweep) echo "  it ran sweep file $was; this run gives $now" >&2 ;;
           shards) echo "  it ran SHARDS=$was; this run asks for $now" >&2 ;;
-          rollouts) echo "  it ran PARTNERSIM_ROLLOUTS=${was:-$none}; this run has ${now:-$none}" >&2 ;;
+          rollouts) echo "  it ran ${was:-$file_count} rollouts per point; this run asks for $asked" >&2 ;;
           contents) echo "  the sweep file or its base scenario changed since (sha256 then: $was; now: $now): restore them to finish that run" >&2 ;;
         esac
       fi
@@ -83,6 +103,7 @@ if [[ -f $work/settings ]]; then
     if [[ -n $was ]]; then
       again="PARTNERSIM_ROLLOUTS=$was $again"
     elif [[ -n ${PARTNERSIM_ROLLOUTS:-} ]]; then
+      # An old settings file of an edited sweep: its count is the old file's, not known here.
       again="env -u PARTNERSIM_ROLLOUTS $again"
     fi
     echo "to finish that run, rerun it with its settings: $again" >&2
