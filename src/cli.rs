@@ -187,7 +187,8 @@ pub struct Output {
     /// Output directory (each command names its default).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Replace the output directory if it exists.
+    /// Replace the output directory if it holds an earlier result (or nothing); a directory of
+    /// other files is never replaced.
     #[arg(long)]
     pub force: bool,
 }

@@ -20,6 +20,11 @@ pub enum OutputError {
     /// replaced, even with `--force`. Checked before any simulation, and again at commit.
     #[error("{} exists and is not a directory, so it will not be replaced; remove it or choose another --out", .0.display())]
     NotADirectory(PathBuf),
+    /// The target is a directory holding something other than a partnersim result, so even
+    /// `--force` does not replace it: `--out ~/Documents --force` must not delete a user's files.
+    /// Checked before any simulation, and again at commit.
+    #[error("{} holds files that are not a partnersim result (no manifest.json written by partnersim), so --force will not replace it; choose another --out, or remove it yourself", .0.display())]
+    NotAResult(PathBuf),
     /// A file or directory could not be created, written, renamed or removed.
     #[error("cannot write {}: {source}", path.display())]
     Io {
@@ -41,7 +46,7 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
 /// What to do with an existing target directory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Existing {
-    /// Replace it (`--force`).
+    /// Replace it if it is empty or an earlier result (`--force`).
     Replace,
     /// Refuse it; the command has `--force` to say otherwise.
     RefuseUnlessForced,
@@ -61,7 +66,8 @@ pub struct Staging {
 impl Staging {
     /// Checks the target up front (so a clash costs a second, not a run) and creates the
     /// temporary directory beside it. An existing target is refused unless `force`; one that is
-    /// not a directory is refused even then.
+    /// not a directory, or is a directory of anything but an earlier result (see
+    /// [`is_replaceable`]), is refused even then.
     pub fn begin(target: &Path, force: bool) -> Result<Staging, OutputError> {
         let existing = if force {
             Existing::Replace
@@ -159,11 +165,36 @@ fn check_target(target: &Path, existing: Existing) -> Result<bool, OutputError> 
         // itself, not what it points to), a link to anything else or to nothing is refused.
         Ok(_) if !target.is_dir() => Err(OutputError::NotADirectory(target.to_path_buf())),
         Ok(_) => match existing {
-            Existing::Replace => Ok(true),
+            Existing::Replace if is_replaceable(target)? => Ok(true),
+            Existing::Replace => Err(OutputError::NotAResult(target.to_path_buf())),
             Existing::RefuseUnlessForced => Err(OutputError::Exists(target.to_path_buf())),
             Existing::Refuse => Err(OutputError::ExistsNoForce(target.to_path_buf())),
         },
     }
+}
+
+/// True when `dir` may be replaced by `--force`: it is empty, or it holds the `manifest.json`
+/// every result directory gets (a JSON object with partnersim's `version` and `git_commit`). A
+/// directory of anything else is the user's, however it came to be named as the output.
+fn is_replaceable(dir: &Path) -> Result<bool, OutputError> {
+    let mut entries = fs::read_dir(dir).map_err(io(dir))?;
+    if entries.next().is_none() {
+        return Ok(true);
+    }
+    let manifest = match fs::read(dir.join("manifest.json")) {
+        Ok(bytes) => bytes,
+        Err(_) => return Ok(false),
+    };
+    Ok(
+        match serde_json::from_slice::<serde_json::Value>(&manifest) {
+            Ok(serde_json::Value::Object(m)) => {
+                m.get("version").is_some_and(serde_json::Value::is_string)
+                    && m.get("git_commit")
+                        .is_some_and(serde_json::Value::is_string)
+            }
+            _ => false,
+        },
+    )
 }
 
 /// The warning printed when the new result is in place but the old one it replaced could not be
@@ -214,7 +245,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let target = tmp.path().join("out");
         fs::create_dir(&target).unwrap();
-        fs::write(target.join("keep.txt"), "mine").unwrap();
+        fs::write(target.join("manifest.json"), MANIFEST).unwrap();
         let err = Staging::begin(&target, false).unwrap_err().to_string();
         assert!(err.contains("already exists; pass --force"), "{err}");
         let err = Staging::begin_new(&target).unwrap_err().to_string();
@@ -230,6 +261,69 @@ mod tests {
         staging.commit().unwrap();
         assert_eq!(names(&target), ["a.txt"]);
         assert_eq!(names(tmp.path()), ["out"], "no .old or .partial is left");
+    }
+
+    /// The fields of a result's manifest that mark it as partnersim's.
+    const MANIFEST: &str = "{\"command\": \"partnersim run x.toml\", \"version\": \"0.1.0\", \"git_commit\": \"abc\"}\n";
+
+    /// `--force` replaces an earlier result or an empty directory, and nothing else: a
+    /// directory of other files (a typo'd `--out ~/Documents`) is refused before any compute,
+    /// and again at commit if it changed during the run, and is left as it was.
+    #[test]
+    fn force_replaces_only_an_earlier_result_or_an_empty_directory() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("docs");
+        fs::create_dir_all(target.join("sub")).unwrap();
+        fs::write(target.join("thesis.docx"), "mine").unwrap();
+        let not_ours = [
+            None,
+            Some("not json"),
+            Some("[1, 2]"),
+            Some("{\"version\": \"1\"}"),
+            Some("{\"version\": 1, \"git_commit\": \"abc\"}"),
+        ];
+        for manifest in not_ours {
+            match manifest {
+                Some(text) => fs::write(target.join("manifest.json"), text).unwrap(),
+                None => {
+                    let _ = fs::remove_file(target.join("manifest.json"));
+                }
+            }
+            let err = Staging::begin(&target, true).unwrap_err();
+            assert!(
+                matches!(err, OutputError::NotAResult(_)),
+                "{manifest:?}: {err:?}"
+            );
+            let text = err.to_string();
+            assert!(text.contains("not a partnersim result"), "{text}");
+            assert!(text.contains("--force will not replace it"), "{text}");
+        }
+        assert_eq!(
+            fs::read_to_string(target.join("thesis.docx")).unwrap(),
+            "mine"
+        );
+        assert_eq!(names(tmp.path()), ["docs"], "nothing is created");
+
+        // An empty directory, and an earlier result, are replaced.
+        let empty = tmp.path().join("empty");
+        fs::create_dir(&empty).unwrap();
+        Staging::begin(&empty, true).unwrap().commit().unwrap();
+        fs::write(target.join("manifest.json"), MANIFEST).unwrap();
+        let staging = Staging::begin(&target, true).unwrap();
+        // The check is made again at commit: a result whose manifest went during the run is no
+        // longer replaced.
+        fs::remove_file(target.join("manifest.json")).unwrap();
+        let err = staging.commit().unwrap_err();
+        assert!(matches!(err, OutputError::NotAResult(_)), "{err:?}");
+        assert_eq!(
+            fs::read_to_string(target.join("thesis.docx")).unwrap(),
+            "mine"
+        );
+        fs::write(target.join("manifest.json"), MANIFEST).unwrap();
+        let staging = Staging::begin(&target, true).unwrap();
+        staging.write("a.txt", "new").unwrap();
+        staging.commit().unwrap();
+        assert_eq!(names(&target), ["a.txt"]);
     }
 
     #[test]
@@ -299,6 +393,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let target = tmp.path().join("out");
         fs::create_dir_all(target.join("sub")).unwrap();
+        fs::write(target.join("manifest.json"), MANIFEST).unwrap();
         fs::write(target.join("summary.json"), "old result\n").unwrap();
         fs::write(target.join("sub/f"), "nested\n").unwrap();
         let staging = Staging::begin(&target, true).unwrap();
@@ -320,7 +415,7 @@ mod tests {
             fs::read_to_string(target.join("sub/f")).unwrap(),
             "nested\n"
         );
-        assert_eq!(names(&target), ["sub", "summary.json"]);
+        assert_eq!(names(&target), ["manifest.json", "sub", "summary.json"]);
         assert_eq!(names(tmp.path()), ["out"], "no .old- or .partial- is left");
     }
 
@@ -332,6 +427,7 @@ mod tests {
         let target = tmp.path().join("out");
         let locked = target.join("locked");
         fs::create_dir_all(&locked).unwrap();
+        fs::write(target.join("manifest.json"), MANIFEST).unwrap();
         fs::write(locked.join("f"), "old").unwrap();
         fs::set_permissions(&locked, fs::Permissions::from_mode(0o555)).unwrap();
         // Root ignores the mode: the old copy would be deleted and there is nothing to test.

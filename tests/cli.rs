@@ -129,8 +129,22 @@ fn refuses_an_existing_directory_unless_forced() {
         predicate::str::contains("already exists").and(predicate::str::contains("--force")),
     );
     assert!(out.join("keep.txt").exists());
+    // Not an earlier result: even --force leaves the user's files alone.
+    run_into(&reference(), "50", &["--force"], &out)
+        .code(5)
+        .stderr(predicate::str::contains(
+            "holds files that are not a partnersim result (no manifest.json written by partnersim), so --force will not replace it",
+        ));
+    assert_eq!(
+        std::fs::read_to_string(out.join("keep.txt")).unwrap(),
+        "mine"
+    );
+    std::fs::remove_file(out.join("keep.txt")).unwrap();
+    // An empty directory, then the earlier result, are replaced.
     run_into(&reference(), "50", &["--force"], &out).success();
-    assert!(!out.join("keep.txt").exists());
+    std::fs::write(out.join("stray.txt"), "old").unwrap();
+    run_into(&reference(), "50", &["--force"], &out).success();
+    assert!(!out.join("stray.txt").exists());
     assert!(out.join("summary.json").exists());
 }
 
