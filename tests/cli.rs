@@ -321,6 +321,74 @@ fn too_few_agencies_is_rejected() {
     );
 }
 
+/// A misspelt agency or stream name must not quietly become a new agency of kind `other`, a new
+/// empty stream, or grant money: each is refused at its line, naming the likely intended name,
+/// while a new agency or stream that says what it is stays allowed.
+#[test]
+fn misspelt_agency_and_stream_names_are_not_new_tables() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let base = std::fs::read_to_string(reference()).unwrap();
+    std::fs::write(t.join("reference.toml"), &base).unwrap();
+    let check = |name: &str, text: &str| {
+        let file = t.join(name);
+        std::fs::write(&file, text).unwrap();
+        let out = partnersim()
+            .args(["check", file.to_str().unwrap()])
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let what_if = "extends = \"reference.toml\"\nname = \"typo\"\n[funding.grnat]\nterm_months = 60\n[agencies.heath]\ncommitment_strategic = 0.9\n";
+    let (code, stderr) = check("typo.toml", what_if);
+    assert_eq!(code, Some(3), "{stderr}");
+    for want in [
+        "typo.toml:3:10: `funding.grnat`: is not a funding stream of the scenario this file extends",
+        "did you mean `grant`? To add a new one, give its `source`",
+        "typo.toml:5:11: `agencies.heath`: is not an agency of the scenario this file extends",
+        "did you mean `health`? To add a new one, give its `kind`",
+    ] {
+        assert!(stderr.contains(want), "want {want:?} in\n{stderr}");
+    }
+    // The same tables saying what they are: a fourth agency and a second grant.
+    let added = what_if
+        .replace("term_months = 60", "source = \"grant\"\nmonthly = 1.0")
+        .replace(
+            "commitment_strategic = 0.9",
+            "kind = \"health\"\nposts = { operational = 1 }",
+        );
+    let (code, stderr) = check("added.toml", &added);
+    assert_eq!(code, Some(0), "{stderr}");
+
+    // A stream named after an agency, with no source, would be grant money.
+    let no_source = base.replace("source = \"health\"\n", "");
+    assert_ne!(no_source, base);
+    let (code, stderr) = check("no_source.toml", &no_source);
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(
+        stderr.contains("`funding.health`: sets no `source`, which would make it grant money although `health` is an agency"),
+        "{stderr}"
+    );
+    // An agency whose name is not a kind must give its kind.
+    let unkinded = base
+        .replace("[agencies.health]\nkind = \"health\"\n", "[agencies.pct]\n")
+        .replace("[funding.health]", "[funding.pct]")
+        .replace("source = \"health\"", "source = \"pct\"");
+    assert!(unkinded.contains("[agencies.pct]\n"));
+    let (code, stderr) = check("unkinded.toml", &unkinded);
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(
+        stderr.contains("`agencies.pct`: sets no `kind`, and `pct` is not a kind. Give its `kind`: one of education, social_services, health, voluntary, other"),
+        "{stderr}"
+    );
+    let kinded = unkinded.replace("[agencies.pct]\n", "[agencies.pct]\nkind = \"health\"\n");
+    let (code, stderr) = check("kinded.toml", &kinded);
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
 #[test]
 fn extends_cycle_is_rejected() {
     rejects("bad/cycle_a.toml", 3, &["cycle", "cycle_b.toml"]);

@@ -147,6 +147,37 @@ pub fn integer_range_of(ty: &str) -> Option<(i128, i128)> {
     })
 }
 
+/// The `k` candidates closest to `target` by edit distance (ties in candidate order).
+pub fn nearest(target: &str, candidates: &[String], k: usize) -> Vec<String> {
+    let mut scored: Vec<(usize, usize, &String)> = candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (levenshtein(target, c), i, c))
+        .collect();
+    scored.sort();
+    scored
+        .into_iter()
+        .take(k)
+        .map(|(_, _, c)| c.clone())
+        .collect()
+}
+
+/// Levenshtein distance over characters.
+pub fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::plain_message;

@@ -95,6 +95,11 @@ pub fn load_with(path: &Path, overlay: Option<&toml::Table>) -> Result<Loaded, S
         sources.push(SourceFile { path: file, text });
     }
 
+    let undeclared = undeclared_tables(&tables, &sources, overlay);
+    if !undeclared.is_empty() {
+        return Err(ScenarioError::Invalid(undeclared));
+    }
+
     let mut params_set = std::collections::BTreeSet::new();
     for table in tables.iter().chain(overlay) {
         if let Some(toml::Value::Table(params)) = table.get("params") {
@@ -128,6 +133,147 @@ pub fn load_with(path: &Path, overlay: Option<&toml::Table>) -> Result<Loaded, S
             })?;
     scenario.params_set = params_set;
     Ok(Loaded { scenario, sources })
+}
+
+/// Agency and funding tables whose defaults would quietly stand in for what a misspelt name
+/// meant (a what-if's `[agencies.heath]` is a new fourth agency of kind `other`, a
+/// `[funding.health]` without `source` is grant money). Each must say what it is:
+///
+/// - in a file that `extends` another, a table naming an agency or stream its base does not
+///   have must set `kind` or `source`: it is a new one, not a change to an existing one;
+/// - an agency whose name is not a kind must set `kind`;
+/// - a stream named after one of the agencies must set `source` (that agency's budget, or
+///   `grant`).
+///
+/// One problem per table, located at its header in the most derived file that writes it.
+fn undeclared_tables(
+    tables: &[toml::Table],
+    sources: &[SourceFile],
+    overlay: Option<&toml::Table>,
+) -> Vec<Located> {
+    use super::schema::AgencyKind;
+    use std::collections::BTreeSet;
+    fn names<'a>(table: &'a toml::Table, section: &str) -> impl Iterator<Item = &'a String> {
+        table
+            .get(section)
+            .and_then(toml::Value::as_table)
+            .into_iter()
+            .flat_map(|t| t.keys())
+    }
+    let all = || tables.iter().chain(overlay);
+    let sets = |section: &str, name: &str, key: &str| {
+        all().any(|t| {
+            t.get(section)
+                .and_then(|s| s.get(name))
+                .and_then(|n| n.get(key))
+                .is_some()
+        })
+    };
+    let suggest = |name: &str, candidates: Vec<String>| {
+        nearest_within(name, &candidates)
+            .map_or_else(|| ".".to_string(), |c| format!("; did you mean `{c}`?"))
+    };
+    let mut problems = Vec::new();
+    let mut reported = BTreeSet::new();
+    let mut report = |file: usize, section: &str, name: &str, message: String| {
+        if !reported.insert((section.to_string(), name.to_string())) {
+            return;
+        }
+        let at = [Seg::Key(section.into()), Seg::Key(name.into())];
+        let text = &sources[file].text;
+        problems.push(Located {
+            file: sources[file].path.clone(),
+            line: span_of(text, &at).map(|span| line_col(text, span.start)),
+            key: format_path(&at),
+            message,
+        });
+    };
+    // The most derived file that writes `[section.name]`.
+    let writer = |section: &str, name: &str| {
+        (0..tables.len())
+            .find(|&i| names(&tables[i], section).any(|n| n == name))
+            .unwrap_or(0)
+    };
+
+    for i in 0..tables.len().saturating_sub(1) {
+        let base = &sources[i + 1].path;
+        for (section, key, what) in [
+            ("agencies", "kind", "an agency"),
+            ("funding", "source", "a funding stream"),
+        ] {
+            let inherited: Vec<String> = tables[i + 1..]
+                .iter()
+                .flat_map(|t| names(t, section))
+                .cloned()
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            for name in names(&tables[i], section) {
+                let declares = tables[i]
+                    .get(section)
+                    .and_then(|s| s.get(name))
+                    .and_then(|n| n.get(key))
+                    .is_some();
+                if !inherited.contains(name) && !declares {
+                    let hint = suggest(name, inherited.clone());
+                    report(
+                        i,
+                        section,
+                        name,
+                        format!(
+                            "is not {what} of the scenario this file extends ({}){hint} To add a new one, give its `{key}`",
+                            base.display()
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    let agencies: BTreeSet<String> = all().flat_map(|t| names(t, "agencies")).cloned().collect();
+    let kinds: Vec<String> = AgencyKind::ALL
+        .iter()
+        .map(|k| k.key().to_string())
+        .collect();
+    for name in &agencies {
+        if AgencyKind::from_key(name).is_none() && !sets("agencies", name, "kind") {
+            let hint = suggest(name, kinds.clone());
+            report(
+                writer("agencies", name),
+                "agencies",
+                name,
+                format!(
+                    "sets no `kind`, and `{name}` is not a kind{hint} Give its `kind`: one of {}",
+                    kinds.join(", ")
+                ),
+            );
+        }
+    }
+    let streams: BTreeSet<String> = all().flat_map(|t| names(t, "funding")).cloned().collect();
+    for name in &streams {
+        if agencies.contains(name) && !sets("funding", name, "source") {
+            report(
+                writer("funding", name),
+                "funding",
+                name,
+                format!(
+                    "sets no `source`, which would make it grant money although `{name}` is an agency: give `source = \"{name}\"` for {name}'s own budget, or `source = \"grant\"`"
+                ),
+            );
+        }
+    }
+    problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    problems
+}
+
+/// The candidate nearest `name`, when it is close enough to be a slip of the keyboard (at most
+/// two edits, and fewer than the name's length).
+fn nearest_within(name: &str, candidates: &[String]) -> Option<String> {
+    super::error::nearest(name, candidates, 1)
+        .into_iter()
+        .find(|c| {
+            let d = super::error::levenshtein(name, c);
+            d <= 2 && d < name.chars().count()
+        })
 }
 
 /// A fixed-length array written with too many values: its path, the length the schema takes and

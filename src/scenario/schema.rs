@@ -186,7 +186,9 @@ impl Default for Posts {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Agency {
-    /// Kind of agency; defaults to the table's key when that names a kind, else `other`.
+    /// Kind of agency; defaults to the table's key when that names a kind, and must be given
+    /// otherwise, so that a misspelt `[agencies.heath]` is refused rather than taken for a new
+    /// agency of kind `other`.
     pub kind: Option<AgencyKind>,
     /// 0..1, initial and anchoring willingness of senior managers ("top down").
     pub commitment_strategic: f64,
@@ -252,7 +254,9 @@ impl Default for Agency {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct FundingStream {
-    /// An agency's name, `grant` (time-limited external money) or `joint`.
+    /// An agency's name, `grant` (time-limited external money) or `joint`. Defaults to `grant`,
+    /// except that a stream named after an agency must give it: `[funding.health]` without a
+    /// source reads as Health's budget, and quietly making it grant money changes results.
     pub source: String,
     /// Thousand pounds per month.
     pub monthly: f64,

@@ -26,6 +26,7 @@ use toml_edit::{Item, TableLike, Value};
 use super::error::SweepError;
 use super::plan::{self, ParamValue};
 use crate::scenario::error::integer_range_of;
+pub use crate::scenario::error::{levenshtein, nearest};
 use crate::scenario::load::DEFAULT_NOTE;
 use crate::scenario::locate::{Seg, format_path, line_col, parse_path, path_at};
 use crate::scenario::{Scenario, ScenarioError};
@@ -954,37 +955,6 @@ pub fn sweepable_paths(table: &toml::Table) -> Vec<String> {
         &mut out,
     );
     out
-}
-
-/// The `k` candidates closest to `target` by edit distance (ties in candidate order).
-pub fn nearest(target: &str, candidates: &[String], k: usize) -> Vec<String> {
-    let mut scored: Vec<(usize, usize, &String)> = candidates
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (levenshtein(target, c), i, c))
-        .collect();
-    scored.sort();
-    scored
-        .into_iter()
-        .take(k)
-        .map(|(_, _, c)| c.clone())
-        .collect()
-}
-
-/// Levenshtein distance over characters.
-pub fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]
