@@ -437,14 +437,18 @@ impl Setup {
                 let c = p.challenges.kind(ChallengeKind::ALL[k]);
                 [c.rate, c.severity, c.resolution]
             }),
-            mean_alignment: agency[..n_agencies]
-                .iter()
-                .map(|a| a.alignment)
-                .sum::<f64>()
-                / n_agencies as f64,
+            mean_alignment: mean_alignment(&agency[..n_agencies]),
             factor_weights: p.progress.factor_weights.map(|w| w / weight_sum),
             hybrid_threshold: threshold(p.staffing.hybrid_share),
             params: p.clone(),
         }
     }
+}
+
+/// Mean alignment over `agencies`, for [`Setup::mean_alignment`]. A caller that changes an
+/// agency's alignment after [`Setup::new`] (the virtual study spreads agency values per visit)
+/// must recompute it with this, or the common-aims factor keeps the scenario's mean while the
+/// retreat term and the competing-priorities driver read the new values.
+pub fn mean_alignment(agencies: &[AgencySetup]) -> f64 {
+    agencies.iter().map(|a| a.alignment).sum::<f64>() / agencies.len() as f64
 }

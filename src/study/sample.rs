@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::seed::rollout_key;
 use crate::engine::{simulate, streams_for};
 use crate::model::draw::uniform;
-use crate::model::{Level, MAX_AGENCIES, MAX_POSTS, ModelKind, Setup, State};
+use crate::model::{Level, MAX_AGENCIES, MAX_POSTS, ModelKind, Setup, State, setup};
 use crate::scenario::{Agency, AgencyKind, FundingStream, Params, Scenario, resolve, validate};
 
 use super::StudyError;
@@ -400,17 +400,7 @@ impl Frame {
             let age = (d.age_min_months + (uniform(ages) * span) as u32).min(d.age_max_months);
             setup.months = age;
             let u: [f64; 4 * MAX_AGENCIES] = std::array::from_fn(|_| uniform(spread));
-            let h = d.heterogeneity;
-            for a in 0..setup.n_agencies {
-                let base = &v.setup.agency[a];
-                let jitter =
-                    |x: f64, k: usize| (x + h * (2.0 * u[4 * a + k] - 1.0)).clamp(0.0, 1.0);
-                let ag = &mut setup.agency[a];
-                ag.commitment_strategic = jitter(base.commitment_strategic, 0);
-                ag.commitment_operational = jitter(base.commitment_operational, 1);
-                ag.alignment = jitter(base.alignment, 2);
-                ag.pressure0 = jitter(base.pressure0, 3);
-            }
+            spread_agencies(&mut setup, &v.setup, &u, d.heterogeneity);
             let mut streams = streams_for(slot_seed, attempt as u64);
             let mut recorder = Recorder::new(age, &v.kinds);
             simulate(&setup, state, &mut streams, &mut recorder);
@@ -425,6 +415,22 @@ impl Frame {
             age_max: d.age_max_months,
         })
     }
+}
+
+/// Sets `setup`'s agency values to `base`'s spread by up to `h` either way, from four uniforms
+/// per agency (both commitment anchors, alignment, initial pressure), and recomputes what the
+/// setup derives from them, so that every rule reads the spread values.
+fn spread_agencies(setup: &mut Setup, base: &Setup, u: &[f64; 4 * MAX_AGENCIES], h: f64) {
+    for a in 0..setup.n_agencies {
+        let from = &base.agency[a];
+        let jitter = |x: f64, k: usize| (x + h * (2.0 * u[4 * a + k] - 1.0)).clamp(0.0, 1.0);
+        let ag = &mut setup.agency[a];
+        ag.commitment_strategic = jitter(from.commitment_strategic, 0);
+        ag.commitment_operational = jitter(from.commitment_operational, 1);
+        ag.alignment = jitter(from.alignment, 2);
+        ag.pressure0 = jitter(from.pressure0, 3);
+    }
+    setup.mean_alignment = setup::mean_alignment(&setup.agency[..setup.n_agencies]);
 }
 
 /// Mixes a value into a seed (through the engine's rollout key derivation).
@@ -580,6 +586,35 @@ pub fn allocate(
 mod tests {
     use super::*;
     use crate::study::observe::Post;
+
+    /// The common-aims factor reads `mean_alignment`: spreading the agencies' alignment must
+    /// move it too (it once kept the scenario's mean while the other rules read the spread).
+    #[test]
+    fn spreading_agencies_moves_the_mean_alignment_with_them() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/reference.toml");
+        let base = Setup::new(&Scenario::from_file(&path).unwrap());
+        let n = base.n_agencies;
+        let mut setup = base.clone();
+        // Alignment (k = 2) up by the whole spread, everything else unchanged (u = 0.5).
+        let u: [f64; 4 * MAX_AGENCIES] =
+            std::array::from_fn(|i| if i % 4 == 2 { 1.0 } else { 0.5 });
+        spread_agencies(&mut setup, &base, &u, 0.1);
+        for a in 0..n {
+            assert_eq!(
+                setup.agency[a].alignment,
+                (base.agency[a].alignment + 0.1).min(1.0)
+            );
+            assert_eq!(setup.agency[a].pressure0, base.agency[a].pressure0);
+        }
+        let mean = setup.agency[..n].iter().map(|a| a.alignment).sum::<f64>() / n as f64;
+        assert_eq!(setup.mean_alignment, mean);
+        assert!(
+            setup.mean_alignment > base.mean_alignment + 0.09,
+            "{}",
+            setup.mean_alignment
+        );
+    }
 
     fn record(posts: &[(u8, Level, bool, bool)], agencies: usize) -> Record {
         let mut r = Record {
