@@ -425,6 +425,13 @@ pub enum CliError {
     /// 2 bad shard, else 3 (see [`CliError::exit_code`]).
     #[error(transparent)]
     Sweep(#[from] SweepError),
+    /// A default model scenario of `study` or `calibrate` is missing: they are read from
+    /// `scenarios/` in the working directory, so the command ran outside the project's folder
+    /// (exit 4). The message says so, since the bare path does not.
+    #[error(
+        "{0}; without --scenarios, study and calibrate read the five model scenarios from ./scenarios/: run from the project's folder, or name them with --scenarios"
+    )]
+    DefaultScenarioMissing(ScenarioError),
     /// The inputs are valid one by one but cannot be used together (exit 3).
     #[error("{0}")]
     Input(String),
@@ -439,6 +446,7 @@ impl CliError {
     pub fn exit_code(&self) -> i32 {
         match self {
             CliError::Scenario(e) if e.is_missing_file() => exit::MISSING_FILE,
+            CliError::DefaultScenarioMissing(_) => exit::MISSING_FILE,
             CliError::Scenario(_) | CliError::Study(_) | CliError::Input(_) => exit::INVALID_INPUT,
             CliError::Output(_) | CliError::Plot(_) | CliError::Stdout(_) => exit::OUTPUT,
             CliError::Sweep(e) if e.is_missing_file() => exit::MISSING_FILE,
@@ -624,7 +632,15 @@ impl SweepProgress {
 pub fn study_frame(o: &StudyOptions) -> Result<Frame, CliError> {
     let scenarios = study_files(o)
         .iter()
-        .map(|f| Scenario::from_file(f))
+        .map(|f| {
+            Scenario::from_file(f).map_err(|e| {
+                if o.scenarios.is_empty() && e.is_missing_file() {
+                    CliError::DefaultScenarioMissing(e)
+                } else {
+                    e.into()
+                }
+            })
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let mut design = Design::default();
     if let Some(a) = o.age_min {

@@ -373,6 +373,30 @@ fn own_agencies_are_counted_by_the_mix_they_make() {
     assert_eq!(mean("sample.health_involved.initiatives"), health);
 }
 
+/// Outside the project's folder the default scenarios are missing: the message says where they
+/// are read from and how to name them (a bare "cannot read scenarios/…" did not), for both
+/// commands, with the missing-file exit code and no output.
+#[test]
+fn default_scenarios_outside_the_project_say_where_they_are_read_from() {
+    let tmp = tempfile::tempdir().unwrap();
+    for command in ["study", "calibrate"] {
+        let out = tmp.path().join(command);
+        partnersim()
+            .current_dir(tmp.path())
+            .args([command, "--replications", "2", "--out"])
+            .arg(&out)
+            .assert()
+            .code(4)
+            .stderr(
+                predicate::str::contains("cannot read scenario file scenarios/")
+                    .and(predicate::str::contains(
+                        "read the five model scenarios from ./scenarios/: run from the project's folder, or name them with --scenarios",
+                    )),
+            );
+        assert!(!out.exists());
+    }
+}
+
 #[test]
 fn study_cli_writes_json_chart_and_verdict() {
     let tmp = tempfile::tempdir().unwrap();

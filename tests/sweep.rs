@@ -1244,21 +1244,40 @@ fn run_sweep_sh_names_a_missing_binary_and_keeps_the_shard_count() {
     for name in ["realpath", "dirname"] {
         std::os::unix::fs::symlink(on_path(name), tools.join(name)).unwrap();
     }
-    let out = std::process::Command::new(on_path("bash"))
-        .arg(&script)
-        .arg(&file)
-        .arg(t.join("out"))
-        .arg("3")
-        .env("PATH", &tools)
-        .env_remove("PARTNERSIM_BIN")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    // The script run with only `tools` on PATH, and `bin` (if any) as PARTNERSIM_BIN.
+    let bare = |out: &str, bin: Option<PathBuf>| {
+        let mut cmd = std::process::Command::new(on_path("bash"));
+        cmd.arg(&script)
+            .arg(&file)
+            .arg(t.join(out))
+            .arg("3")
+            .env("PATH", &tools)
+            .env_remove("PARTNERSIM_BIN")
+            .env_remove("PARTNERSIM_ROLLOUTS");
+        if let Some(bin) = bin {
+            cmd.env("PARTNERSIM_BIN", bin);
+        }
+        let out = cmd.output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, stderr) = bare("out", None);
+    assert_eq!(code, Some(4), "{stderr}");
     assert!(
         stderr.contains("error: partnersim is not on PATH; set PARTNERSIM_BIN"),
         "{stderr}"
     );
+
+    // No sbatch: a plain message and exit 4, not a failed array job with logs that do not exist.
+    for name in ["sed", "tr", "mkdir", "mv"] {
+        std::os::unix::fs::symlink(on_path(name), tools.join(name)).unwrap();
+    }
+    let (code, stderr) = bare("nosbatch", Some(assert_cmd::cargo::cargo_bin("partnersim")));
+    assert_eq!(code, Some(4), "{stderr}");
+    assert!(stderr.contains("error: sbatch is not on PATH"), "{stderr}");
+    assert!(!stderr.contains("array job failed"), "{stderr}");
 
     // An sbatch that fails at once, as a failed array job does.
     let fake = t.join("fake");

@@ -10,7 +10,8 @@
 # first run (PARTNERSIM_ROLLOUTS, or the sweep file's own count when it is unset), and the hashes
 # of the sweep file and its resolved base scenario: shards of one count cannot be resumed as
 # another, nor of other rollouts or an edited sweep, so a rerun that differs is refused (exit 3)
-# before anything is submitted. A failed array job exits 1 (the shards are kept). Extra sbatch options (partition, account, time, CPUs per task) can be given in
+# before anything is submitted. A failed array job exits 1 (the shards are kept); no sbatch on
+# PATH exits 4. Extra sbatch options (partition, account, time, CPUs per task) can be given in
 # SBATCH_* variables, e.g. SBATCH_PARTITION=compute SBATCH_TIMELIMIT=2:00:00 SBATCH_ACCOUNT=proj.
 #
 # Environment: PARTNERSIM_BIN (the binary; default `partnersim` on PATH), PARTNERSIM_ROLLOUTS
@@ -114,6 +115,9 @@ else
   printf '%s\n' "$settings" >"$work/settings.tmp"
   mv "$work/settings.tmp" "$work/settings"
 fi
+# Checked here, after the settings, so that a refused rerun says why wherever it is run.
+command -v sbatch >/dev/null ||
+  { echo "error: sbatch is not on PATH: run this where Slurm's commands are (a login node), or install Slurm" >&2; exit 4; }
 echo "submitting $shards array tasks for $sweep; shards in $work" >&2
 status=0
 sbatch --wait --quiet \

@@ -1,6 +1,6 @@
 //! Process 3: departures, vacancies and newcomers. A departing holder takes their share of the
 //! agency's trust with them ("dependent on individuals", reference §5); a key departure before
-//! establishment is a setback unless protocols embed the links (reference §2).
+//! establishment is a setback, softened where protocols embed the links (reference §2).
 
 use super::draw::below;
 use super::kinds::{Milestone, Stage};

@@ -247,7 +247,7 @@ impl Default for State {
 
 impl State {
     /// Resets to month 0 of a new rollout (MODEL.md §5). Initial vacancies and the hybrid
-    /// experience of initial staff draw from the vacancy stream; initial trust is a prior
+    /// experience of initial staff draw from the staffing stream; initial trust is a prior
     /// relationship drawn from the shock stream (NFER interviewees split between poor and good
     /// prior multi-agency working: 19 against 17).
     pub fn reset<R: rand::Rng>(&mut self, setup: &Setup, rng: &mut Streams<R>) {

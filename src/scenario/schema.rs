@@ -77,7 +77,9 @@ fn default_required_funding() -> f64 {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Structure {
-    /// Cross-agency contacts per person-month between two agencies' staff.
+    /// Scale of cross-agency contact: a pair of agencies has `contact_rate · √(n_a · n_b)`
+    /// contacts a month (before time, noise and the coordinator), so per person it is the rate
+    /// only when both sides have as many staff in post.
     pub contact_rate: Option<f64>,
     /// A coordinator or manager post exists (the lead agency's first interface post): contacts
     /// pass through it, so they fall while it is vacant.
@@ -573,7 +575,9 @@ pub struct ChallengeParams {
     pub sustainability_window: u32,
     /// Non-fiscal driver while accommodation is needed but not found.
     pub accommodation_weight: f64,
-    /// Extra roles driver per unit role overlap.
+    /// How strongly role overlap spreads the roles driver across models: the driver is scaled by
+    /// `(1 + overlap_factor · role_overlap) / (1 + overlap_factor)`, which is 1 at full overlap
+    /// and falls with less; 0 gives every model the full driver.
     pub overlap_factor: f64,
     /// Management driver without a coordinator or steering group.
     pub no_manager_weight: f64,
@@ -672,7 +676,9 @@ pub struct ProgressParams {
     pub key_loss_progress: f64,
     /// Chance that losing a key person before establishment drops a stage (from setting up on).
     pub key_loss_drop: f64,
-    /// Share of key-loss setbacks that protocols prevent (links embedded in ground rules).
+    /// How far protocols soften the loss of a key person (links embedded in ground rules): the
+    /// progress lost, the chance of dropping a stage and the trust a departure takes are each
+    /// scaled by `1 − protocol_embedding` when protocols are in place.
     pub protocol_embedding: f64,
     /// Funding adequacy under which a fall in funding during delivery drops a stage.
     pub cliff_level: f64,
