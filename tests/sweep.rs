@@ -1177,6 +1177,16 @@ fn a_one_parameter_grid_draws_its_charts() {
     let svg = std::fs::read_to_string(out.join("sweep-well_established.svg")).unwrap();
     assert!(svg.contains("agencies.health.commitment_strategic"));
     assert!(svg.contains("95% interval"));
+    // Low Health commitment leaves under half established: the median plotted there is the
+    // horizon + 1, and the median's chart (only) says how to read it.
+    let note = "a median of horizon + 1 months means fewer than half were well established";
+    assert!(!svg.contains(note));
+    let svg =
+        std::fs::read_to_string(out.join("sweep-median_months_to_well_established.svg")).unwrap();
+    assert!(
+        svg.contains(note),
+        "the median chart does not explain the horizon + 1"
+    );
     let csv = std::fs::read_to_string(out.join("points.csv")).unwrap();
     assert_eq!(csv.lines().count(), 9);
 }

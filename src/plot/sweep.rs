@@ -15,6 +15,34 @@ use crate::sweep::sensitivity::Ci;
 
 /// Height of the title and legend strip above the plot.
 const HEADER: u32 = 84;
+/// Extra header height for the line that says how to read a censored median.
+const CENSOR_NOTE: u32 = 22;
+
+/// The header's height for `metric`: the median's charts carry one more line.
+fn header(metric: Metric) -> u32 {
+    if metric.is_share() {
+        HEADER
+    } else {
+        HEADER + CENSOR_NOTE
+    }
+}
+
+/// Under the legend of a median's chart: a rollout that never gets there counts as the horizon
+/// + 1, so where fewer than half do, the median plotted is that, not a time anyone took.
+fn draw_censor_note<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    metric: Metric,
+) -> Result<(), String> {
+    if metric.is_share() {
+        return Ok(());
+    }
+    let (width, _) = root.dim_in_pixel();
+    style::draw_note(
+        root,
+        "a median of horizon + 1 months means fewer than half were well established by the horizon",
+        (width as i32 / 2, HEADER as i32 + 2),
+    )
+}
 
 fn shown(metric: Metric, v: f64) -> f64 {
     if metric.is_share() { 100.0 * v } else { v }
@@ -90,7 +118,8 @@ impl Chart for MetricLine<'_> {
         let (width, _) = root.dim_in_pixel();
         let legend_w = style::legend_row_width(root, &entries)?;
         style::draw_legend_row(root, &entries, (width as i32 - legend_w) / 2, 60)?;
-        let (_, body) = root.split_vertically(HEADER);
+        draw_censor_note(root, self.metric)?;
+        let (_, body) = root.split_vertically(header(self.metric));
 
         let pts: Vec<&LinePoint> = self
             .points
@@ -243,7 +272,8 @@ impl Chart for Heatmap<'_> {
             (width as i32 / 2, 60),
         )
         .map_err(msg)?;
-        let (_, body) = root.split_vertically(HEADER);
+        draw_censor_note(root, self.metric)?;
+        let (_, body) = root.split_vertically(header(self.metric));
         let mut chart = style::frame(&body, 36, 72)
             .build_cartesian_2d(0f64..nx as f64, 0f64..ny as f64)
             .map_err(msg)?;
