@@ -115,6 +115,10 @@ pub enum Command {
     Check {
         /// Scenario file (TOML).
         file: PathBuf,
+        /// Override the scenario's horizon in months, as `run --months` does, so that the
+        /// printed scenario (and its SHA-256) is the one such a run records.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1200))]
+        months: Option<u32>,
     },
     /// Print the month-by-month history of one rollout: exactly the rollout `run` simulates.
     Trace {
@@ -462,8 +466,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Run(args) => run_scenario(&args),
         Command::Compare(args) => compare_scenarios(&args),
-        Command::Check { file } => {
-            let scenario = Scenario::from_file(&file)?;
+        Command::Check { file, months } => {
+            let scenario = load_scenario(&file, months)?;
             emit(&scenario.to_toml())?;
             Ok(())
         }

@@ -174,6 +174,36 @@ fn check_prints_the_resolved_scenario() {
         );
 }
 
+/// `check --months` prints the scenario a `run --months` records: its SHA-256 is the manifest's
+/// `scenario_sha256` (without the flag, `check` could not reproduce that hash).
+#[test]
+fn check_with_months_hashes_as_the_run_records() {
+    use sha2::{Digest, Sha256};
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("short");
+    run_into(&reference(), "20", &["--months", "24"], &out).success();
+    let recorded = read_json(&out.join("manifest.json"))["scenario_sha256"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let hash = |args: &[&str]| {
+        let printed = partnersim()
+            .arg("check")
+            .arg(reference())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(printed.status.success());
+        let digest = Sha256::digest(&printed.stdout);
+        digest
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    assert_eq!(hash(&["--months", "24"]), recorded);
+    assert_ne!(hash(&[]), recorded);
+}
+
 #[test]
 fn trace_prints_history_in_text_and_csv() {
     partnersim()
