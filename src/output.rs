@@ -3,7 +3,7 @@
 
 use std::fs;
 use std::io::ErrorKind;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 /// Why a result directory could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +25,11 @@ pub enum OutputError {
     /// Checked before any simulation, and again at commit.
     #[error("{} holds files that are not a partnersim result (no manifest.json written by partnersim), so --force will not replace it; choose another --out, or remove it yourself", .0.display())]
     NotAResult(PathBuf),
+    /// The target is `.` or `..`, or the working directory or a directory holding it: a result
+    /// is staged beside its target and renamed into place, which cannot be done to a directory
+    /// the command is standing in. Checked before any simulation.
+    #[error("{} is the working directory or holds it, so it cannot be the output directory; choose another --out", .0.display())]
+    Encloses(PathBuf),
     /// A file or directory could not be created, written, renamed or removed.
     #[error("cannot write {}: {source}", path.display())]
     Io {
@@ -84,6 +89,12 @@ impl Staging {
     }
 
     fn start(target: &Path, existing: Existing) -> Result<Staging, OutputError> {
+        // `out/.` is `out`: the name to stage beside and rename is the last real component.
+        let target: PathBuf = target.components().collect();
+        let target = target.as_path();
+        if encloses_working_directory(target) {
+            return Err(OutputError::Encloses(target.to_path_buf()));
+        }
         check_target(target, existing)?;
         let parent = target
             .parent()
@@ -170,6 +181,21 @@ fn check_target(target: &Path, existing: Existing) -> Result<bool, OutputError> 
             Existing::RefuseUnlessForced => Err(OutputError::Exists(target.to_path_buf())),
             Existing::Refuse => Err(OutputError::ExistsNoForce(target.to_path_buf())),
         },
+    }
+}
+
+/// True when `target` cannot be staged beside and renamed: it ends in `.` or `..` (no name of its
+/// own), or it is the working directory or one that holds it.
+fn encloses_working_directory(target: &Path) -> bool {
+    if !matches!(target.components().next_back(), Some(Component::Normal(_))) {
+        return true;
+    }
+    match (
+        target.canonicalize(),
+        std::env::current_dir().and_then(|d| d.canonicalize()),
+    ) {
+        (Ok(t), Ok(cwd)) => cwd.starts_with(t),
+        _ => false,
     }
 }
 
@@ -324,6 +350,39 @@ mod tests {
         staging.write("a.txt", "new").unwrap();
         staging.commit().unwrap();
         assert_eq!(names(&target), ["a.txt"]);
+    }
+
+    /// `.`, `..` and the directories holding the working one are refused before any compute
+    /// (the result used to be staged inside `.` and then refused, or fail to rename, after the
+    /// whole run), with or without `--force`; `out/.` is `out`.
+    #[test]
+    fn the_working_directory_and_its_parents_are_never_the_target() {
+        let cwd = std::env::current_dir().unwrap();
+        let parent = cwd.parent().unwrap().to_path_buf();
+        for target in [
+            Path::new("."),
+            Path::new(".."),
+            cwd.as_path(),
+            parent.as_path(),
+        ] {
+            for force in [false, true] {
+                let err = Staging::begin(target, force).unwrap_err();
+                assert!(
+                    matches!(err, OutputError::Encloses(_)),
+                    "{target:?}: {err:?}"
+                );
+                assert!(
+                    err.to_string()
+                        .contains("is the working directory or holds it")
+                );
+            }
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("out");
+        let staging = Staging::begin(&tmp.path().join("out/."), false).unwrap();
+        staging.write("a.txt", "new").unwrap();
+        assert_eq!(staging.commit().unwrap(), target);
+        assert_eq!(names(tmp.path()), ["out"]);
     }
 
     #[test]

@@ -1288,6 +1288,8 @@ fn run_sweep_sh_names_a_missing_binary_and_keeps_the_shard_count() {
     assert_eq!(code, Some(4), "{stderr}");
     assert!(stderr.contains("error: sbatch is not on PATH"), "{stderr}");
     assert!(!stderr.contains("array job failed"), "{stderr}");
+    // Nothing is recorded: a later run with Slurm and another SHARDS is not bound by this one.
+    assert!(!t.join("nosbatch.shards").exists());
 
     // An sbatch that fails at once, as a failed array job does.
     let fake = t.join("fake");
@@ -1388,6 +1390,14 @@ fn run_sweep_sh_names_a_missing_binary_and_keeps_the_shard_count() {
     )
     .unwrap();
     let (code, stderr) = run_into("own", "2", Some("60"));
+    assert_eq!(code, Some(1), "{stderr}");
+    // They kept PARTNERSIM_ROLLOUTS as typed: `060` is 60.
+    std::fs::write(
+        &settings,
+        recorded.replace("\nrollouts=60\n", "\nrollouts=060\n"),
+    )
+    .unwrap();
+    let (code, stderr) = run_into("own", "2", Some("060"));
     assert_eq!(code, Some(1), "{stderr}");
     let (code, stderr) = run_into("own", "2", Some("20"));
     assert_eq!(code, Some(3), "{stderr}");

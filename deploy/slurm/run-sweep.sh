@@ -62,6 +62,13 @@ rollouts=$(rollouts_of "$checked")
   { echo "error: cannot read the rollouts per point from \`$bin sweep --check\`" >&2; exit 1; }
 
 work="$out.shards"
+# Without Slurm nothing can run: say so before a first run writes its settings (they would then
+# bind a later run on a real cluster to this one's SHARDS).
+no_sbatch() {
+  echo "error: sbatch is not on PATH: run this where Slurm's commands are (a login node), or install Slurm" >&2
+  exit 4
+}
+[[ -f $work/settings ]] || command -v sbatch >/dev/null || no_sbatch
 mkdir -p "$work"
 # What the shards in $work were started with. A rerun must match: shard I of N does not resume
 # as shard I of M, nor rows of other rollouts.
@@ -79,22 +86,25 @@ if [[ -f $work/settings ]]; then
     own=$("$bin" sweep "$sweep" --check) || exit $?
     recorded=$(sed "s/^rollouts=\$/rollouts=$(rollouts_of "$own")/" <<<"$recorded")
   fi
+  # They also kept PARTNERSIM_ROLLOUTS as typed: `0500` or `+500` is the 500 compared here.
+  recorded=$(sed 's/^rollouts=+\{0,1\}0*\([0-9]\)/rollouts=\1/' <<<"$recorded")
   if [[ $recorded != "$settings" ]]; then
     if [[ -n ${PARTNERSIM_ROLLOUTS:-} ]]; then
       asked="PARTNERSIM_ROLLOUTS=$rollouts"
     else
       asked="$rollouts (PARTNERSIM_ROLLOUTS unset: the sweep file's count)"
     fi
-    file_count="the sweep file's (as it was then)"
     echo "error: $work holds the shards of an earlier run that this one cannot resume:" >&2
     for key in sweep shards rollouts contents; do
       was=$(value "$key" "$recorded")
       now=$(value "$key" "$settings")
-      if [[ $was != "$now" ]]; then
+      # An old settings file left the count empty; with the file since edited it is not known,
+      # and the changed contents are the reason given.
+      if [[ $was != "$now" && ! ($key == rollouts && -z $was) ]]; then
         case $key in
           sweep) echo "  it ran sweep file $was; this run gives $now" >&2 ;;
           shards) echo "  it ran SHARDS=$was; this run asks for $now" >&2 ;;
-          rollouts) echo "  it ran ${was:-$file_count} rollouts per point; this run asks for $asked" >&2 ;;
+          rollouts) echo "  it ran $was rollouts per point; this run asks for $asked" >&2 ;;
           contents) echo "  the sweep file or its base scenario changed since (sha256 then: $was; now: $now): restore them to finish that run" >&2 ;;
         esac
       fi
@@ -116,8 +126,7 @@ else
   mv "$work/settings.tmp" "$work/settings"
 fi
 # Checked here, after the settings, so that a refused rerun says why wherever it is run.
-command -v sbatch >/dev/null ||
-  { echo "error: sbatch is not on PATH: run this where Slurm's commands are (a login node), or install Slurm" >&2; exit 4; }
+command -v sbatch >/dev/null || no_sbatch
 echo "submitting $shards array tasks for $sweep; shards in $work" >&2
 status=0
 sbatch --wait --quiet \

@@ -130,8 +130,8 @@ pub enum AgencyKind {
     /// A voluntary-sector organisation: annual turnover 0.25, vacancy rounds of 2 months,
     /// culture [0.4, 0.2].
     Voluntary,
-    /// Any other agency, and the default when the table's key names no kind: annual turnover
-    /// 0.15, vacancy rounds of 3 months, culture [0.5, 0.5].
+    /// Any other agency (a scenario file names it; only scenarios built in code get it by
+    /// default): annual turnover 0.15, vacancy rounds of 3 months, culture [0.5, 0.5].
     Other,
 }
 
