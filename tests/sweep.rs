@@ -1254,18 +1254,26 @@ fn run_sweep_sh_names_a_missing_binary_and_keeps_the_shard_count() {
     for name in ["realpath", "dirname"] {
         std::os::unix::fs::symlink(on_path(name), tools.join(name)).unwrap();
     }
-    // The script run with only `tools` on PATH, and `bin` (if any) as PARTNERSIM_BIN.
-    let bare = |out: &str, bin: Option<PathBuf>| {
+    // The script into `t/out` with SHARDS `shards`, this PATH, `bin` (if any) as PARTNERSIM_BIN
+    // and `rollouts` (if any) as PARTNERSIM_ROLLOUTS: its exit code and standard error.
+    let sh = |out: &str,
+              shards: &str,
+              path: &std::ffi::OsStr,
+              bin: Option<PathBuf>,
+              rollouts: Option<&str>| {
         let mut cmd = std::process::Command::new(on_path("bash"));
         cmd.arg(&script)
             .arg(&file)
             .arg(t.join(out))
-            .arg("3")
-            .env("PATH", &tools)
+            .arg(shards)
+            .env("PATH", path)
             .env_remove("PARTNERSIM_BIN")
             .env_remove("PARTNERSIM_ROLLOUTS");
         if let Some(bin) = bin {
             cmd.env("PARTNERSIM_BIN", bin);
+        }
+        if let Some(r) = rollouts {
+            cmd.env("PARTNERSIM_ROLLOUTS", r);
         }
         let out = cmd.output().unwrap();
         (
@@ -1273,6 +1281,8 @@ fn run_sweep_sh_names_a_missing_binary_and_keeps_the_shard_count() {
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )
     };
+    // Only `tools` on PATH.
+    let bare = |out: &str, bin: Option<PathBuf>| sh(out, "3", tools.as_os_str(), bin, None);
     let (code, stderr) = bare("out", None);
     assert_eq!(code, Some(4), "{stderr}");
     assert!(
@@ -1305,23 +1315,9 @@ fn run_sweep_sh_names_a_missing_binary_and_keeps_the_shard_count() {
             .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
     )
     .unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("partnersim");
     let run_into = |out: &str, shards: &str, rollouts: Option<&str>| {
-        let mut cmd = std::process::Command::new("bash");
-        cmd.arg(&script)
-            .arg(&file)
-            .arg(t.join(out))
-            .arg(shards)
-            .env("PATH", &path)
-            .env("PARTNERSIM_BIN", assert_cmd::cargo::cargo_bin("partnersim"))
-            .env_remove("PARTNERSIM_ROLLOUTS");
-        if let Some(r) = rollouts {
-            cmd.env("PARTNERSIM_ROLLOUTS", r);
-        }
-        let out = cmd.output().unwrap();
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
+        sh(out, shards, &path, Some(bin.clone()), rollouts)
     };
     let run = |shards: &str, rollouts: Option<&str>| run_into("res", shards, rollouts);
     let (code, stderr) = run("3", Some("20"));

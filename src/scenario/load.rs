@@ -160,15 +160,16 @@ fn undeclared_tables(
             .into_iter()
             .flat_map(|t| t.keys())
     }
+    // `[section.name]` of `table` writes `key`.
+    fn writes(table: &toml::Table, section: &str, name: &str, key: &str) -> bool {
+        table
+            .get(section)
+            .and_then(|s| s.get(name))
+            .and_then(|n| n.get(key))
+            .is_some()
+    }
     let all = || tables.iter().chain(overlay);
-    let sets = |section: &str, name: &str, key: &str| {
-        all().any(|t| {
-            t.get(section)
-                .and_then(|s| s.get(name))
-                .and_then(|n| n.get(key))
-                .is_some()
-        })
-    };
+    let sets = |section: &str, name: &str, key: &str| all().any(|t| writes(t, section, name, key));
     let suggest = |name: &str, candidates: Vec<String>| {
         nearest_within(name, &candidates)
             .map_or_else(|| ".".to_string(), |c| format!("; did you mean `{c}`?"))
@@ -209,12 +210,7 @@ fn undeclared_tables(
                 .into_iter()
                 .collect();
             for name in names(&tables[i], section) {
-                let declares = tables[i]
-                    .get(section)
-                    .and_then(|s| s.get(name))
-                    .and_then(|n| n.get(key))
-                    .is_some();
-                if !inherited.contains(name) && !declares {
+                if !inherited.contains(name) && !writes(&tables[i], section, name, key) {
                     let hint = suggest(name, inherited.clone());
                     report(
                         i,
