@@ -4,6 +4,7 @@
 use std::fs;
 use std::io::ErrorKind;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// Why a result directory could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -59,6 +60,70 @@ enum Existing {
     Refuse,
 }
 
+/// This process's staging directories that are neither committed nor removed yet. A signal that
+/// ends the process removes them first ([`remove_unfinished_on_signals`]): Ctrl-C or a
+/// scheduler's kill must not leave a hidden half-written result behind. Creating, committing and
+/// removing a staging directory hold the lock, so a signal handler never sees one half-renamed.
+static UNFINISHED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// The registry, even if a thread panicked holding it: the list stays consistent, since every
+/// change to it is one push or one retain.
+fn unfinished() -> MutexGuard<'static, Vec<PathBuf>> {
+    UNFINISHED.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// On Unix: from now on SIGINT (Ctrl-C), SIGTERM (a scheduler's kill, `timeout`) and SIGHUP (a
+/// closed terminal) first remove every unfinished staging directory and then end the process as
+/// the signal would have, so that a shell or scheduler still sees death by that signal. The
+/// registry's lock is held from the removal to the end, so no commit can start in between: the
+/// target is either the old result, untouched, or the whole new one.
+///
+/// `sweep` writes outside staging directories on purpose: its `points.partial.csv` is what
+/// `--resume` continues from, and a signal leaves it in place.
+///
+/// A signal the process was started with ignored stays ignored: `nohup` ignores SIGHUP, and a
+/// shell script's background job ignores SIGINT, and a run under either must survive them as
+/// before.
+///
+/// Called once by the binary; a library user who handles signals itself should not call it.
+#[cfg(unix)]
+pub fn remove_unfinished_on_signals() -> std::io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let watched: Vec<i32> = [SIGINT, SIGTERM, SIGHUP]
+        .into_iter()
+        .filter(|&signal| !ignored(signal))
+        .collect();
+    let mut signals = signal_hook::iterator::Signals::new(&watched)?;
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                let live = unfinished();
+                for dir in live.iter() {
+                    let _ = fs::remove_dir_all(dir);
+                }
+                // Restores the default action and raises the signal again (falling back on
+                // `abort`), all with the lock held: nothing can be committed after the removal.
+                let _ = signal_hook::low_level::emulate_default_handler(signal);
+                std::process::exit(128 + signal);
+            }
+        })?;
+    Ok(())
+}
+
+/// True when `signal`'s disposition is "ignore" (inherited from the parent, as `nohup` and
+/// background jobs arrange).
+#[cfg(unix)]
+fn ignored(signal: i32) -> bool {
+    // SAFETY: a null new action only reads the current one into `old`, which is plain data that
+    // sigaction fills in.
+    unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(signal, std::ptr::null(), &mut old) == 0
+            && old.sa_sigaction == libc::SIG_IGN
+    }
+}
+
 /// A directory being written. Dropped without [`Staging::commit`], it removes itself.
 #[derive(Debug)]
 pub struct Staging {
@@ -106,10 +171,12 @@ impl Staging {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "out".into());
         let temp = parent.join(format!(".{name}.partial-{}", std::process::id()));
+        let mut live = unfinished();
         if temp.exists() {
             fs::remove_dir_all(&temp).map_err(io(&temp))?;
         }
         fs::create_dir(&temp).map_err(io(&temp))?;
+        live.push(temp.clone());
         Ok(Staging {
             target: target.to_path_buf(),
             temp,
@@ -138,6 +205,18 @@ impl Staging {
     /// be deleted (a read-only directory inside it, say) is reported as a warning on standard
     /// error naming where it is left, not as an error.
     pub fn commit(mut self) -> Result<PathBuf, OutputError> {
+        let mut live = unfinished();
+        let result = self.put_in_place();
+        if self.committed {
+            live.retain(|dir| *dir != self.temp);
+        }
+        // Released before `self` is dropped, whose `Drop` takes it again after a failure.
+        drop(live);
+        result
+    }
+
+    /// [`Staging::commit`]'s renames, with the registry locked by the caller.
+    fn put_in_place(&mut self) -> Result<PathBuf, OutputError> {
         if check_target(&self.target, self.existing)? {
             let old = self
                 .temp
@@ -236,7 +315,9 @@ fn leftover_warning(target: &Path, old: &Path, e: &std::io::Error) -> String {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
+            let mut live = unfinished();
             let _ = fs::remove_dir_all(&self.temp);
+            live.retain(|dir| *dir != self.temp);
         }
     }
 }
