@@ -419,6 +419,50 @@ fn misspelt_agency_and_stream_names_are_not_new_tables() {
     assert_eq!(code, Some(0), "{stderr}");
 }
 
+/// A what-if's `name` and `description` are its own: without them it is named after its file,
+/// not run as its base into `output/<base>/` (which `--force` would replace), and its report does
+/// not describe the base's design.
+#[test]
+fn a_derived_file_takes_neither_name_nor_description_from_its_base() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let base = std::fs::read_to_string(reference()).unwrap();
+    assert!(base.contains("\nname = \"reference\"\n") && base.contains("3-year grant"));
+    std::fs::write(t.join("reference.toml"), &base).unwrap();
+    std::fs::write(
+        t.join("pooled.toml"),
+        "extends = \"reference.toml\"\n[levers]\npooled_budget = true\n",
+    )
+    .unwrap();
+    let resolved = partnersim()
+        .args(["check", t.join("pooled.toml").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(resolved.status.success(), "{resolved:?}");
+    let resolved = String::from_utf8(resolved.stdout).unwrap();
+    let line = |want: &str| resolved.lines().any(|l| l == want);
+    assert!(line("name = \"pooled\""), "{resolved}");
+    assert!(line("description = \"\""), "{resolved}");
+    // The run goes to output/pooled, beside an earlier output/reference it leaves alone.
+    partnersim()
+        .current_dir(t)
+        .args(["run", "reference.toml", "--rollouts", "20"])
+        .assert()
+        .success();
+    partnersim()
+        .current_dir(t)
+        .args(["run", "pooled.toml", "--rollouts", "20"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("output/pooled"));
+    let summary = read_json(&t.join("output/pooled/summary.json"));
+    assert_eq!(summary["scenario"], "pooled", "{summary}");
+    let report = std::fs::read_to_string(t.join("output/pooled/report.html")).unwrap();
+    assert!(!report.contains("3-year grant"), "the base's description");
+    // The base's own run is untouched: a what-if never clashes with it.
+    assert!(t.join("output/reference/manifest.json").is_file());
+}
+
 #[test]
 fn extends_cycle_is_rejected() {
     rejects("bad/cycle_a.toml", 3, &["cycle", "cycle_b.toml"]);

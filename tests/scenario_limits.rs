@@ -258,7 +258,12 @@ fn type_errors_are_in_plain_words() {
         (
             "[agencies.education]\nposts = { strategic = -1 }\n[agencies.health]\n".to_string(),
             "agencies.education.posts.strategic",
-            "must be a whole number from 0 to 4294967295, got -1",
+            "must be a whole number of at least 0, got -1",
+        ),
+        (
+            format!("months = 72.5\n{TWO_AGENCIES}"),
+            "months",
+            "must be a whole number, got 72.5",
         ),
         (
             format!("{TWO_AGENCIES}[levers]\npooled_budget = \"yes\"\n"),

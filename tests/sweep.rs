@@ -219,11 +219,11 @@ fn wrong_types_in_a_sweep_file_name_file_line_column_and_field() {
     let cases = [
         (
             "rollouts = -4",
-            "3:12: `rollouts`: must be a whole number from 0 to 18446744073709551615, got -4",
+            "3:12: `rollouts`: must be a whole number of at least 0, got -4",
         ),
         (
             "seed = -1",
-            "3:8: `seed`: must be a whole number from 0 to 18446744073709551615, got -1",
+            "3:8: `seed`: must be a whole number of at least 0, got -1",
         ),
         (
             "common_seed = \"yes\"",
@@ -393,8 +393,8 @@ fn an_integer_is_given_whole_numbers_it_can_hold_as_written() {
         "{stderr}"
     );
     for want in [
-        "`parameter[0].values[0]` (line 7): `months` is an integer in the scenario and takes a whole number from 0 to 4294967295, found `1e30`",
-        "`parameter[0].values[1]` (line 8): `months` is an integer in the scenario and takes a whole number from 0 to 4294967295, found `-1`",
+        "`parameter[0].values[0]` (line 7): `months` is an integer in the scenario and takes a whole number of at most 4294967295, found `1e30`",
+        "`parameter[0].values[1]` (line 8): `months` is an integer in the scenario and takes a whole number of at least 0, found `-1`",
         "`parameter[0].values[2]` (line 9): `months` is an integer in the scenario and takes a whole number, found `12.5`",
     ] {
         assert!(stderr.contains(want), "want {want:?} in\n{stderr}");
@@ -1154,6 +1154,9 @@ fn the_shipped_sweeps_validate() {
     assert!(n >= 4, "found {n} shipped sweeps");
 }
 
+/// How plotters writes the metric's line in an SVG chart.
+const LINE: &str = "stroke-width=\"3\" points=";
+
 #[test]
 fn a_one_parameter_grid_draws_its_charts() {
     let tmp = tempfile::tempdir().unwrap();
@@ -1177,6 +1180,8 @@ fn a_one_parameter_grid_draws_its_charts() {
     let svg = std::fs::read_to_string(out.join("sweep-well_established.svg")).unwrap();
     assert!(svg.contains("agencies.health.commitment_strategic"));
     assert!(svg.contains("95% interval"));
+    // A number is drawn as a line (the only one 3 wide: axes and grid are 1) through its band.
+    assert!(svg.contains(LINE) && svg.contains("<polygon"));
     // Low Health commitment leaves under half established: the median plotted there is the
     // horizon + 1, and the median's chart (only) says how to read it.
     let note = "a median of horizon + 1 months means fewer than half were well established";
@@ -1189,6 +1194,35 @@ fn a_one_parameter_grid_draws_its_charts() {
     );
     let csv = std::fs::read_to_string(out.join("points.csv")).unwrap();
     assert_eq!(csv.lines().count(), 9);
+}
+
+/// A boolean has no values between false and true: its chart shows two categories, each point
+/// with its interval, and no line or band across the gap; a heatmap labels it false and true.
+#[test]
+fn a_boolean_parameter_is_drawn_as_two_categories() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pooled = "[[parameter]]\npath = \"levers.pooled_budget\"\nvalues = [false, true]\n";
+    let one = sweep_file(
+        tmp.path(),
+        "pooled",
+        &format!("design = \"grid\"\nrollouts = 40\nmetrics = [\"well_established\"]\n{pooled}"),
+    );
+    let two = sweep_file(
+        tmp.path(),
+        "pooled_health",
+        &format!(
+            "design = \"grid\"\nrollouts = 40\nmetrics = [\"well_established\"]\n{pooled}[[parameter]]\npath = \"agencies.health.commitment_strategic\"\nvalues = [0.3, 0.9]\n"
+        ),
+    );
+    run_sweep(&one, &tmp.path().join("one"), &[]);
+    run_sweep(&two, &tmp.path().join("two"), &[]);
+    let svg = std::fs::read_to_string(tmp.path().join("one/sweep-well_established.svg")).unwrap();
+    let labelled = |svg: &str| svg.contains("\nfalse\n</text>") && svg.contains("\ntrue\n</text>");
+    assert!(labelled(&svg), "{svg}");
+    assert!(!svg.contains(LINE), "a line joins false and true");
+    assert!(!svg.contains("<polygon"), "a band spans false to true");
+    let svg = std::fs::read_to_string(tmp.path().join("two/heatmap-well_established.svg")).unwrap();
+    assert!(labelled(&svg), "{svg}");
 }
 
 #[test]

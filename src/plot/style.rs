@@ -178,6 +178,8 @@ pub enum Mark {
     Line(RGBAColor),
     /// A filled square.
     Swatch(RGBAColor),
+    /// A dot: for values drawn as points with nothing between them.
+    Dot(RGBAColor),
 }
 
 const MARK_W: i32 = 26;
@@ -209,6 +211,9 @@ fn draw_mark<DB: DrawingBackend>(
             ))
             .map_err(msg)
         }
+        Mark::Dot(c) => area
+            .draw(&Circle::new((x + MARK_W / 2, cy), 5, c.filled()))
+            .map_err(msg),
     }
 }
 

@@ -74,6 +74,15 @@ fn tick(v: f64) -> String {
     }
 }
 
+/// A parameter value as its axis shows it: a boolean's 0 and 1 as `false` and `true`.
+fn value_label(v: f64, boolean: bool) -> String {
+    match (boolean, v) {
+        (true, 0.0) => "false".into(),
+        (true, 1.0) => "true".into(),
+        _ => tick(v),
+    }
+}
+
 /// One point of a one-parameter sweep.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LinePoint {
@@ -95,6 +104,10 @@ pub struct MetricLine<'a> {
     pub title: &'a str,
     /// The swept parameter's path, labelling the x axis.
     pub parameter: &'a str,
+    /// The parameter is a boolean (points at 0 and 1): nothing lies between its two values, so
+    /// they are two categories, `false` and `true`, each point a dot with its interval as a bar,
+    /// with no line or band across values that cannot be set.
+    pub boolean: bool,
     /// The metric drawn; shares are shown as percentages on a 0–100 axis.
     pub metric: Metric,
     /// Rollouts per point, quoted in the title.
@@ -111,8 +124,13 @@ impl Chart for MetricLine<'_> {
         style::draw_title(root, self.title, &what, self.rollouts, 14)?;
         let line = style::ACCENT;
         let band = style::ACCENT.mix(0.22);
+        let mark = if self.boolean {
+            Mark::Dot(line.to_rgba())
+        } else {
+            Mark::Line(line.to_rgba())
+        };
         let entries = [
-            (Mark::Line(line.to_rgba()), self.metric.label()),
+            (mark, self.metric.label()),
             (Mark::Swatch(band), "95% interval"),
         ];
         let (width, _) = root.dim_in_pixel();
@@ -131,7 +149,9 @@ impl Chart for MetricLine<'_> {
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
                 (a.min(p.x), b.max(p.x))
             });
-        if x0.partial_cmp(&x1) != Some(std::cmp::Ordering::Less) {
+        if self.boolean {
+            (x0, x1) = (-0.5, 1.5);
+        } else if x0.partial_cmp(&x1) != Some(std::cmp::Ordering::Less) {
             let c = if x0.is_finite() { x0 } else { 0.0 };
             (x0, x1) = (c - 0.5, c + 0.5);
         }
@@ -157,12 +177,24 @@ impl Chart for MetricLine<'_> {
             .y_desc(axis_label(self.metric))
             .axis_desc_style(text_style(style::AXIS_DESC_SIZE, &style::TEXT))
             .label_style(text_style(style::LABEL_SIZE, &style::TEXT))
-            .x_labels(8)
+            .x_labels(if self.boolean { 0 } else { 8 })
             .y_labels(11)
             .x_label_formatter(&|v| tick(*v))
             .y_label_formatter(&|v| format!("{v:.0}"))
             .draw()
             .map_err(msg)?;
+        if self.boolean {
+            let labels = anchored(
+                &text_style(style::LABEL_SIZE, &style::TEXT),
+                HPos::Center,
+                VPos::Top,
+            );
+            for x in [0.0, 1.0] {
+                let (px, py) = chart.backend_coord(&(x, 0.0));
+                root.draw_text(&value_label(x, true), &labels, (px, py + 6))
+                    .map_err(msg)?;
+            }
+        }
         if pts.is_empty() {
             return style::draw_note(
                 root,
@@ -171,6 +203,26 @@ impl Chart for MetricLine<'_> {
             );
         }
         let m = self.metric;
+        if self.boolean {
+            for p in &pts {
+                let (lo, hi) = (shown(m, p.ci_low), shown(m, p.ci_high));
+                if lo.is_finite() && hi.is_finite() {
+                    chart
+                        .draw_series(std::iter::once(Rectangle::new(
+                            [(p.x - 0.04, lo), (p.x + 0.04, hi)],
+                            band.filled(),
+                        )))
+                        .map_err(msg)?;
+                }
+            }
+            return chart
+                .draw_series(
+                    pts.iter()
+                        .map(|p| Circle::new((p.x, shown(m, p.estimate)), 5, line.filled())),
+                )
+                .map(|_| ())
+                .map_err(msg);
+        }
         if pts.len() > 1 {
             let mut outline: Vec<(f64, f64)> =
                 pts.iter().map(|p| (p.x, shown(m, p.ci_high))).collect();
@@ -206,6 +258,9 @@ pub struct Heatmap<'a> {
     pub x_name: &'a str,
     /// Path of the second parameter, labelling the y axis.
     pub y_name: &'a str,
+    /// Each parameter is a boolean: its columns or rows are labelled `false` and `true`, not 0
+    /// and 1.
+    pub booleans: [bool; 2],
     /// The metric coloured; shares use a fixed 0–100% scale, the median its own range.
     pub metric: Metric,
     /// Rollouts per point, quoted in the title.
@@ -325,7 +380,7 @@ impl Chart for Heatmap<'_> {
         );
         for (i, x) in self.xs.iter().enumerate() {
             let (px, py) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
-            root.draw_text(&tick(*x), &labels, (px, py + 6))
+            root.draw_text(&value_label(*x, self.booleans[0]), &labels, (px, py + 6))
                 .map_err(msg)?;
         }
         let labels = anchored(
@@ -335,7 +390,7 @@ impl Chart for Heatmap<'_> {
         );
         for (j, y) in self.ys.iter().enumerate() {
             let (px, py) = chart.backend_coord(&(0.0, j as f64 + 0.5));
-            root.draw_text(&tick(*y), &labels, (px - 6, py))
+            root.draw_text(&value_label(*y, self.booleans[1]), &labels, (px - 6, py))
                 .map_err(msg)?;
         }
         Ok(())

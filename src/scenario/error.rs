@@ -88,9 +88,12 @@ impl ScenarioError {
     }
 }
 
-/// serde's type errors ("invalid type: floating point `72.0`, expected u32") in a planner's
-/// words ("must be a whole number from 0 to 4294967295, got 72.0"): "u32" and "f64" mean
-/// nothing to the people who write scenarios. Other messages are returned as they are.
+/// serde's type errors ("invalid type: floating point `72.5`, expected u32") in a planner's
+/// words ("must be a whole number, got 72.5"): "u32" and "f64" mean nothing to the people who
+/// write scenarios, and neither does the type's range (0 to 4294967295), which is not the
+/// field's: a field's own range is checked, and named, once the value is a whole number
+/// (`months`: 1 to 1200). Only a whole number beyond the type's range is told that range.
+/// Other messages are returned as they are.
 pub fn plain_message(message: &str) -> String {
     let m = message.trim();
     let Some((found, expected)) = m
@@ -102,7 +105,7 @@ pub fn plain_message(message: &str) -> String {
     };
     let integer = integer_range_of(expected);
     let wanted = match (integer, expected) {
-        (Some((lo, hi)), _) => format!("a whole number from {lo} to {hi}"),
+        (Some(_), _) => "a whole number".to_string(),
         (None, "f64" | "f32") => "a number".to_string(),
         (None, "a boolean") => "true or false".to_string(),
         (None, "a string" | "a borrowed string") => "text in quotes".to_string(),
@@ -118,15 +121,18 @@ pub fn plain_message(message: &str) -> String {
                 .map(|v| format!("the text {v}"))
         })
         .unwrap_or_else(|| found.to_string());
-    // `72.0` for a count: the number is fine, its spelling is not.
     if let Some((lo, hi)) = integer
         && let Ok(x) = found.parse::<f64>()
         && x.fract() == 0.0
-        && (lo as f64..=hi as f64).contains(&x)
     {
-        return format!(
-            "must be a whole number written without a decimal point ({x}), got {found}"
-        );
+        return if x < lo as f64 {
+            format!("must be a whole number of at least {lo}, got {found}")
+        } else if x > hi as f64 {
+            format!("must be a whole number of at most {hi}, got {found}")
+        } else {
+            // `72.0` for a count: the number is fine, its spelling is not.
+            format!("must be a whole number written without a decimal point ({x}), got {found}")
+        };
     }
     format!("must be {wanted}, got {found}")
 }
@@ -190,11 +196,19 @@ mod tests {
         );
         assert_eq!(
             plain_message("invalid type: floating point `7.5`, expected u32"),
-            "must be a whole number from 0 to 4294967295, got 7.5"
+            "must be a whole number, got 7.5"
         );
         assert_eq!(
             plain_message("invalid value: integer `-1`, expected u32"),
-            "must be a whole number from 0 to 4294967295, got -1"
+            "must be a whole number of at least 0, got -1"
+        );
+        assert_eq!(
+            plain_message("invalid value: integer `300`, expected u8"),
+            "must be a whole number of at most 255, got 300"
+        );
+        assert_eq!(
+            plain_message("invalid type: string \"six\", expected u32"),
+            "must be a whole number, got the text \"six\""
         );
         assert_eq!(
             plain_message("invalid type: string \"yes\", expected a boolean"),

@@ -106,6 +106,15 @@ pub fn load_with(path: &Path, overlay: Option<&toml::Table>) -> Result<Loaded, S
             leaf_paths(params, "", &mut params_set);
         }
     }
+    // `name` and `description` say what the named file is, so they are never inherited: a
+    // what-if that gives neither would otherwise run as its base (`output/reference`, which
+    // `--force` would replace) and describe the base's design ("on a 3-year grant") in its
+    // report. Without its own, a file is named after its stem ([`super::resolve`]) and has no
+    // description.
+    for table in tables.iter_mut().skip(1) {
+        table.remove("name");
+        table.remove("description");
+    }
     let mut merged = toml::Table::new();
     let defaults =
         toml::Table::try_from(Params::default()).expect("parameter defaults serialise to TOML");

@@ -254,6 +254,7 @@ fn draw(
                 &charts::MetricLine {
                     title: name,
                     parameter: &cols.parameters[0],
+                    boolean: cols.booleans[0],
                     metric,
                     rollouts,
                     points,
@@ -279,6 +280,7 @@ fn draw(
                     title: name,
                     x_name: &cols.parameters[0],
                     y_name: &cols.parameters[1],
+                    booleans: [cols.booleans[0], cols.booleans[1]],
                     metric,
                     rollouts,
                     xs,

@@ -850,10 +850,16 @@ fn refusal(
     }
 }
 
-/// The message for a whole number outside `lo..=hi`, the range of the integer at `p`.
+/// The message for a whole number outside `lo..=hi`, the range of the integer type at `p`. Only
+/// the bound it crosses is named: the type's other bound is not the field's (`months` takes 1 to
+/// 1200, which the scenario's own check names once the value fits the type).
 fn integer_range(p: &ParamSpec, written: &str, lo: i128, hi: i128) -> String {
+    let bound = match written.parse::<f64>() {
+        Ok(x) if x < lo as f64 => format!("of at least {lo}"),
+        _ => format!("of at most {hi}"),
+    };
     format!(
-        "`{}` is an integer in the scenario and takes a whole number from {lo} to {hi}, found `{written}`",
+        "`{}` is an integer in the scenario and takes a whole number {bound}, found `{written}`",
         p.path
     )
 }
