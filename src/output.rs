@@ -60,10 +60,11 @@ enum Existing {
     Refuse,
 }
 
-/// This process's staging directories that are neither committed nor removed yet. A signal that
-/// ends the process removes them first ([`remove_unfinished_on_signals`]): Ctrl-C or a
-/// scheduler's kill must not leave a hidden half-written result behind. Creating, committing and
-/// removing a staging directory hold the lock, so a signal handler never sees one half-renamed.
+/// This process's staging directories that are neither committed nor removed yet, and an old
+/// result renamed aside while a new one replaces it. A signal that ends the process removes them
+/// first (`remove_unfinished_on_signals`, Unix only): Ctrl-C or a scheduler's kill must not leave
+/// a hidden half-written result behind. Creating a staging directory, the renames of a commit
+/// and removing an abandoned one hold the lock, so a signal never finds one half-renamed.
 static UNFINISHED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// The registry, even if a thread panicked holding it: the list stays consistent, since every
@@ -100,15 +101,52 @@ pub fn remove_unfinished_on_signals() -> std::io::Result<()> {
             if let Some(signal) = signals.forever().next() {
                 let live = unfinished();
                 for dir in live.iter() {
-                    let _ = fs::remove_dir_all(dir);
+                    remove_while_written(dir);
                 }
-                // Restores the default action and raises the signal again (falling back on
-                // `abort`), all with the lock held: nothing can be committed after the removal.
-                let _ = signal_hook::low_level::emulate_default_handler(signal);
-                std::process::exit(128 + signal);
+                // With the lock still held, so that nothing is committed after the removal.
+                die_of(signal);
             }
         })?;
     Ok(())
+}
+
+/// Removes `dir` although the main thread may still be writing into it: renamed first, so that a
+/// file written by path afterwards fails instead of landing in a directory being emptied (the
+/// removal would then fail on a directory not empty), then removed, a few tries.
+#[cfg(unix)]
+fn remove_while_written(dir: &Path) {
+    let mut doomed = dir.as_os_str().to_owned();
+    doomed.push(".removing");
+    let doomed = PathBuf::from(doomed);
+    let gone = if fs::rename(dir, &doomed).is_ok() {
+        doomed
+    } else {
+        dir.to_path_buf()
+    };
+    for _ in 0..5 {
+        match fs::remove_dir_all(&gone) {
+            Err(e) if e.kind() != ErrorKind::NotFound => continue,
+            _ => return,
+        }
+    }
+}
+
+/// Ends the process by `signal`'s default action, and by exit status 128 + `signal` where that
+/// action does not end it: the kernel ignores a re-raised SIGTERM in a container's process 1, and
+/// signal-hook's own emulation would then fall back on `abort`, reported as a crash.
+#[cfg(unix)]
+fn die_of(signal: i32) -> ! {
+    // SAFETY: `signal` and `pthread_sigmask` on one valid signal number, with a set built by
+    // sigemptyset and sigaddset, touch no memory of ours; `raise` then delivers it to this thread.
+    unsafe {
+        libc::signal(signal, libc::SIG_DFL);
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, signal);
+        libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
+        libc::raise(signal);
+    }
+    std::process::exit(128 + signal)
 }
 
 /// True when `signal`'s disposition is "ignore" (inherited from the parent, as `nohup` and
@@ -206,24 +244,36 @@ impl Staging {
     /// error naming where it is left, not as an error.
     pub fn commit(mut self) -> Result<PathBuf, OutputError> {
         let mut live = unfinished();
-        let result = self.put_in_place();
+        let result = self.put_in_place(&mut live);
         if self.committed {
             live.retain(|dir| *dir != self.temp);
         }
-        // Released before `self` is dropped, whose `Drop` takes it again after a failure.
+        // Released before `self` is dropped, whose `Drop` takes it again after a failure, and
+        // before the old result, which may be large, is deleted.
         drop(live);
-        result
+        if let Some(old) = result? {
+            // Still registered while it is deleted: a signal meanwhile deletes it too.
+            let removed = fs::remove_dir_all(&old);
+            unfinished().retain(|dir| *dir != old);
+            if let Err(e) = removed {
+                eprintln!("{}", leftover_warning(&self.target, &old, &e));
+            }
+        }
+        Ok(self.target.clone())
     }
 
-    /// [`Staging::commit`]'s renames, with the registry locked by the caller.
-    fn put_in_place(&mut self) -> Result<PathBuf, OutputError> {
+    /// [`Staging::commit`]'s renames, with the registry `live` locked by the caller. Returns
+    /// the old result renamed aside, registered in `live`, when one was replaced.
+    fn put_in_place(&mut self, live: &mut Vec<PathBuf>) -> Result<Option<PathBuf>, OutputError> {
         if check_target(&self.target, self.existing)? {
             let old = self
                 .temp
                 .with_extension(format!("old-{}", std::process::id()));
             fs::rename(&self.target, &old).map_err(io(&self.target))?;
+            live.push(old.clone());
             if let Err(source) = fs::rename(&self.temp, &self.target) {
                 // Put the old result back: a failed command leaves the target as it was.
+                live.retain(|dir| *dir != old);
                 let _ = fs::rename(&old, &self.target);
                 return Err(OutputError::Io {
                     path: self.target.clone(),
@@ -231,14 +281,12 @@ impl Staging {
                 });
             }
             self.committed = true;
-            if let Err(e) = fs::remove_dir_all(&old) {
-                eprintln!("{}", leftover_warning(&self.target, &old, &e));
-            }
+            Ok(Some(old))
         } else {
             fs::rename(&self.temp, &self.target).map_err(io(&self.target))?;
             self.committed = true;
+            Ok(None)
         }
-        Ok(self.target.clone())
     }
 }
 

@@ -402,6 +402,26 @@ fn misspelt_agency_and_stream_names_are_not_new_tables() {
         stderr.contains("`funding.health`: sets no `source`, which would make it grant money although `health` is an agency"),
         "{stderr}"
     );
+    // A base's grant stream `police`, once a derived file adds an agency `police`: the problem
+    // is at the base's stream, and the message names the file that made `police` an agency.
+    let with_police = base.replace(
+        "[funding.education]",
+        "[funding.police]\nmonthly = 1.0\n\n[funding.education]",
+    );
+    std::fs::write(t.join("police_base.toml"), &with_police).unwrap();
+    let (code, stderr) = check(
+        "police.toml",
+        "extends = \"police_base.toml\"\n[agencies.police]\nkind = \"other\"\nposts = { operational = 1 }\n",
+    );
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(
+        stderr.contains("police_base.toml:")
+            && stderr.contains(&format!(
+                "although `police` is an agency (`[agencies.police]` is in {}): give",
+                t.join("police.toml").display()
+            )),
+        "{stderr}"
+    );
     // An agency whose name is not a kind must give its kind.
     let unkinded = base
         .replace("[agencies.health]\nkind = \"health\"\n", "[agencies.pct]\n")

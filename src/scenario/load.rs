@@ -256,12 +256,23 @@ fn undeclared_tables(
     let streams: BTreeSet<String> = all().flat_map(|t| names(t, "funding")).cloned().collect();
     for name in &streams {
         if agencies.contains(name) && !sets("funding", name, "source") {
+            let (stream_file, agency_file) = (writer("funding", name), writer("agencies", name));
+            // A stream written in a base becomes ambiguous when a derived file adds the agency:
+            // the problem is reported at the stream, so say where the agency came from.
+            let whose = if agency_file == stream_file {
+                String::new()
+            } else {
+                format!(
+                    " (`[agencies.{name}]` is in {})",
+                    sources[agency_file].path.display()
+                )
+            };
             report(
-                writer("funding", name),
+                stream_file,
                 "funding",
                 name,
                 format!(
-                    "sets no `source`, which would make it grant money although `{name}` is an agency: give `source = \"{name}\"` for {name}'s own budget, or `source = \"grant\"`"
+                    "sets no `source`, which would make it grant money although `{name}` is an agency{whose}: give `source = \"{name}\"` for {name}'s own budget, or `source = \"grant\"`"
                 ),
             );
         }

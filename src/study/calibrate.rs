@@ -303,9 +303,13 @@ pub fn set(params: &mut Params, path: &str, x: f64) -> Result<(), StudyError> {
             toml::Value::Integer(x.round() as i64)
         }
         toml::Value::Integer(_) => {
+            let bound = if x < 0.0 {
+                "of at least 0".to_string()
+            } else {
+                format!("of at most {}", u32::MAX)
+            };
             return Err(StudyError::Design(format!(
-                "parameter {path:?} is a whole number from 0 to {}, got {x}",
-                u32::MAX
+                "parameter {path:?} is a whole number {bound}, got {x}"
             )));
         }
         _ => return Err(bad_path(path)),

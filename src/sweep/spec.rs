@@ -764,9 +764,9 @@ impl Sweep {
                 let beyond_i64 =
                     kind == ValueKind::Integer && !(-I64_BOUND..I64_BOUND).contains(&v);
                 let why = match loaded {
-                    Err(e) => refusal(p, &written, value, beyond_i64, &e),
+                    Err(e) => refusal(p, &written, v, value, beyond_i64, &e),
                     Ok(_) if beyond_i64 => {
-                        integer_range(p, &written, i64::MIN.into(), i64::MAX.into())
+                        integer_range(p, &written, v, i64::MIN.into(), i64::MAX.into())
                     }
                     Ok(_) => continue,
                 };
@@ -796,11 +796,13 @@ impl Sweep {
 /// 2^63: whole numbers in `-I64_BOUND..I64_BOUND` are exactly those a TOML integer holds.
 const I64_BOUND: f64 = 9_223_372_036_854_775_808.0;
 
-/// What the scenario said about parameter `p` set alone to `value` (written `written` in the
-/// sweep file), without the scenario file's location: the value comes from the sweep file.
+/// What the scenario said about parameter `p` set alone to `value` (`v` as swept, written
+/// `written` in the sweep file), without the scenario file's location: the value comes from the
+/// sweep file.
 fn refusal(
     p: &ParamSpec,
     written: &str,
+    v: f64,
     value: ParamValue,
     beyond_i64: bool,
     err: &ScenarioError,
@@ -813,14 +815,14 @@ fn refusal(
             if let ParamValue::Integer(_) = value
                 && let Some((lo, hi)) = integer_type_range(&located.message)
             {
-                return integer_range(p, written, lo, hi);
+                return integer_range(p, written, v, lo, hi);
             }
             format!(
                 "`{}` = {written} does not fit the scenario: {}",
                 p.path, located.message
             )
         }
-        _ if beyond_i64 => integer_range(p, written, i64::MIN.into(), i64::MAX.into()),
+        _ if beyond_i64 => integer_range(p, written, v, i64::MIN.into(), i64::MAX.into()),
         ScenarioError::Invalid(items) => {
             let why: Vec<String> = items
                 .iter()
@@ -850,13 +852,15 @@ fn refusal(
     }
 }
 
-/// The message for a whole number outside `lo..=hi`, the range of the integer type at `p`. Only
-/// the bound it crosses is named: the type's other bound is not the field's (`months` takes 1 to
-/// 1200, which the scenario's own check names once the value fits the type).
-fn integer_range(p: &ParamSpec, written: &str, lo: i128, hi: i128) -> String {
-    let bound = match written.parse::<f64>() {
-        Ok(x) if x < lo as f64 => format!("of at least {lo}"),
-        _ => format!("of at most {hi}"),
+/// The message for the whole number `v` (written `written`) outside `lo..=hi`, the range of the
+/// integer type at `p`. Only the bound it crosses is named: the type's other bound is not the
+/// field's (`months` takes 1 to 1200, which the scenario's own check names once the value fits
+/// the type).
+fn integer_range(p: &ParamSpec, written: &str, v: f64, lo: i128, hi: i128) -> String {
+    let bound = if v < lo as f64 {
+        format!("of at least {lo}")
+    } else {
+        format!("of at most {hi}")
     };
     format!(
         "`{}` is an integer in the scenario and takes a whole number {bound}, found `{written}`",
