@@ -115,9 +115,9 @@ pub enum Command {
     Check {
         /// Scenario file (TOML).
         file: PathBuf,
-        /// Override the scenario's horizon in months, as `run --months` does, so that the
-        /// printed scenario (and its SHA-256) is the one such a run records.
-        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1200))]
+        /// Override the scenario's horizon in months (1 to 1200), as `run --months` does, so
+        /// that the printed scenario (and its SHA-256) is the one such a run records.
+        #[arg(long, value_parser = months_flag())]
         months: Option<u32>,
     },
     /// Print the month-by-month history of one rollout: exactly the rollout `run` simulates.
@@ -130,8 +130,8 @@ pub enum Command {
         /// Master seed, as given to `run`.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Override the scenario's horizon in months.
-        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1200))]
+        /// Override the scenario's horizon in months (1 to 1200).
+        #[arg(long, value_parser = months_flag())]
         months: Option<u32>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = TraceFormat::Text)]
@@ -204,6 +204,12 @@ impl Output {
         let target = self.out.clone().unwrap_or_else(default);
         Staging::begin(&target, self.force)
     }
+}
+
+/// `--months`: the horizons a scenario may give itself (`scenario::validate::MONTHS`).
+fn months_flag() -> clap::builder::RangedI64ValueParser<u32> {
+    let m = crate::scenario::validate::MONTHS;
+    clap::value_parser!(u32).range(i64::from(*m.start())..=i64::from(*m.end()))
 }
 
 /// Parses a count that must be at least 1 (`--rollouts`, `--replications`, `--budget`): zero
@@ -356,8 +362,8 @@ pub struct RunArgs {
     /// Worker threads.
     #[command(flatten)]
     pub threads: Threads,
-    /// Override the scenario's horizon in months.
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1200))]
+    /// Override the scenario's horizon in months (1 to 1200).
+    #[arg(long, value_parser = months_flag())]
     pub months: Option<u32>,
     /// Output directory and whether it may be replaced.
     #[command(flatten)]
@@ -386,8 +392,8 @@ pub struct CompareArgs {
     /// Worker threads.
     #[command(flatten)]
     pub threads: Threads,
-    /// Override every scenario's horizon in months.
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1200))]
+    /// Override every scenario's horizon in months (1 to 1200).
+    #[arg(long, value_parser = months_flag())]
     pub months: Option<u32>,
     /// Output directory and whether it may be replaced.
     #[command(flatten)]
@@ -824,6 +830,14 @@ fn run_scenario(args: &RunArgs) -> Result<(), CliError> {
 /// most 200 bytes, and the directory is staged as `.<name>.partial-<pid>` within 255.
 const COMPARE_NAME_MAX: usize = 220;
 
+/// True when the paths `a` and `b` name one file (both were read, so both exist).
+fn same_file(a: &str, b: &str) -> bool {
+    match (Path::new(a).canonicalize(), Path::new(b).canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
 fn compare_scenarios(args: &CompareArgs) -> Result<(), CliError> {
     // Every scenario is loaded and validated before any output or compute.
     let mut scenarios = Vec::with_capacity(args.files.len());
@@ -840,6 +854,19 @@ fn compare_scenarios(args: &CompareArgs) -> Result<(), CliError> {
             "{} runs {} months and {} runs {}: a comparison needs one horizon; pass --months to compare them over the same one",
             first.name, first.months, other.name, other.months
         )));
+    }
+    // Tables, charts and the report label each scenario by its name: two different scenarios
+    // under one name could not be told apart (a file compared with itself is one scenario).
+    for (j, (s, file)) in scenarios.iter().enumerate() {
+        if let Some((_, other)) = scenarios[..j]
+            .iter()
+            .find(|(t, other)| t.name == s.name && !same_file(other, file))
+        {
+            return Err(CliError::Input(format!(
+                "{other} and {file} are both named `{}`: a comparison labels each scenario by its name, so give one of them its own `name`",
+                s.name
+            )));
+        }
     }
     let staging = args.output.begin(|| {
         let names: Vec<&str> = scenarios.iter().map(|(s, _)| s.name.as_str()).collect();

@@ -483,6 +483,39 @@ fn a_derived_file_takes_neither_name_nor_description_from_its_base() {
     assert!(t.join("output/reference/manifest.json").is_file());
 }
 
+/// A what-if that removes the posts its base's grant funds: the problem is at the base's line,
+/// and the message says that the base alone is valid and which file's setting breaks it.
+#[test]
+fn a_problem_a_derived_file_causes_in_its_base_names_the_derived_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    std::fs::write(
+        t.join("reference.toml"),
+        std::fs::read_to_string(reference()).unwrap(),
+    )
+    .unwrap();
+    let what_if = t.join("no_interface.toml");
+    std::fs::write(
+        &what_if,
+        "extends = \"reference.toml\"\n[agencies.education]\nposts = { strategic = 1, interface = 0, operational = 2 }\n",
+    )
+    .unwrap();
+    let out = partnersim()
+        .arg("check")
+        .arg(&what_if)
+        .assert()
+        .code(3)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let want = format!(
+        "reference.toml:48:16: `funding.grant.funds_posts[0]`: `education.interface` funds no post: education has no interface posts ({} alone is valid: a setting in {} makes this value invalid; override `funding.grant.funds_posts` there, or change that setting)",
+        t.join("reference.toml").display(),
+        what_if.display()
+    );
+    assert!(stderr.contains(&want), "want {want:?} in\n{stderr}");
+}
+
 #[test]
 fn extends_cycle_is_rejected() {
     rejects("bad/cycle_a.toml", 3, &["cycle", "cycle_b.toml"]);

@@ -192,6 +192,41 @@ fn a_scenario_against_itself_differs_by_exactly_zero() {
     }
 }
 
+/// Two different scenarios under one name could not be told apart in the comparison's tables,
+/// charts and report: refused before any compute, naming both files. One file twice is one
+/// scenario, and is compared with itself (above).
+#[test]
+fn two_scenarios_of_one_name_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let other = tmp.path().join("reference.toml");
+    std::fs::write(
+        &other,
+        format!(
+            "extends = {:?}\n[levers]\npooled_budget = true\n",
+            arg(REFERENCE)
+        ),
+    )
+    .unwrap();
+    let out = partnersim()
+        .arg("compare")
+        .arg(arg(REFERENCE))
+        .arg(&other)
+        .args(["--rollouts", "10", "--out"])
+        .arg(tmp.path().join("cmp"))
+        .assert()
+        .code(3)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let want = format!(
+        "{} and {} are both named `reference`",
+        arg(REFERENCE),
+        other.display()
+    );
+    assert!(stderr.contains(&want), "want {want:?} in\n{stderr}");
+    assert!(!tmp.path().join("cmp").exists());
+}
+
 fn width(json: &Value, key: &str) -> f64 {
     let e = &json["metrics"][key];
     e["ci_high"].as_f64().unwrap() - e["ci_low"].as_f64().unwrap()

@@ -263,7 +263,17 @@ fn type_errors_are_in_plain_words() {
         (
             format!("months = 72.5\n{TWO_AGENCIES}"),
             "months",
-            "must be a whole number, got 72.5",
+            "must be a whole number from 1 to 1200, got 72.5",
+        ),
+        (
+            format!("months = -12\n{TWO_AGENCIES}"),
+            "months",
+            "must be a whole number from 1 to 1200, got -12",
+        ),
+        (
+            format!("{TWO_AGENCIES}[params.folding]\nmonths = 0.5\n"),
+            "params.folding.months",
+            "must be a whole number of at least 1, got 0.5",
         ),
         (
             format!("{TWO_AGENCIES}[levers]\npooled_budget = \"yes\"\n"),

@@ -403,6 +403,39 @@ fn an_integer_is_given_whole_numbers_it_can_hold_as_written() {
     assert!(!stderr.contains("reference.toml"), "{stderr}");
 }
 
+/// A boolean takes false and true only: other grid values would repeat them (0.3 is false
+/// again) and a range beyond 0 to 1 would draw one more often than the other.
+#[test]
+fn a_boolean_is_swept_over_false_and_true_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = "[[parameter]]\npath = \"levers.pooled_budget\"\n";
+    let grid = sweep_file(
+        tmp.path(),
+        "grid",
+        &format!("design = \"grid\"\n\n{path}values = [false, 0.3, 1, true]\n"),
+    );
+    let stderr = refused(&grid);
+    let want = "`parameter[0].values[1]` (line 6): `levers.pooled_budget` is a boolean in the scenario and is swept over `false` and `true` (or 0 and 1), found `0.3`";
+    assert!(stderr.contains(want), "want {want:?} in\n{stderr}");
+    assert!(stderr.contains("has 1 problem(s)"), "{stderr}");
+    let lhs = sweep_file(
+        tmp.path(),
+        "lhs",
+        &format!("design = \"lhs\"\nsamples = 10\n\n{path}min = 0\nmax = 2\n"),
+    );
+    let stderr = refused(&lhs);
+    let want = "`parameter[0].max` (line 8): `levers.pooled_budget` is a boolean in the scenario and is swept over `min = 0` and `max = 1`, found `2`";
+    assert!(stderr.contains(want), "want {want:?} in\n{stderr}");
+    // Values that are all wrong are reported each, without also asking for "at least one".
+    let wrong = sweep_file(
+        tmp.path(),
+        "wrong",
+        &format!("design = \"grid\"\n\n{path}values = [\"no\", \"yes\"]\n"),
+    );
+    let stderr = refused(&wrong);
+    assert!(!stderr.contains("give at least one value"), "{stderr}");
+}
+
 #[test]
 fn one_value_under_two_spellings_is_swept_twice() {
     let tmp = tempfile::tempdir().unwrap();

@@ -16,6 +16,38 @@ pub use error::{Located, ScenarioError};
 pub use load::{Loaded, merge};
 pub use schema::*;
 
+/// A problem located in a base file that is valid on its own (with the same `overlay`) was
+/// caused by a file that extends it (a what-if that removes the posts a base's grant funds): say
+/// so, and where, since the planner edits the what-if, not the shipped base.
+fn blame_the_change(loaded: &Loaded, overlay: Option<&toml::Table>, located: &mut [Located]) {
+    let named = &loaded.sources[0].path;
+    let mut verdicts: Vec<(std::path::PathBuf, bool)> = Vec::new();
+    for l in located.iter_mut() {
+        if l.file == *named || l.line.is_none() {
+            continue;
+        }
+        let valid_alone = match verdicts.iter().find(|(f, _)| *f == l.file) {
+            Some((_, v)) => *v,
+            None => {
+                let v = Scenario::from_file_with(&l.file, overlay).is_ok();
+                verdicts.push((l.file.clone(), v));
+                v
+            }
+        };
+        if valid_alone {
+            // Arrays are replaced whole, so it is the array that a derived file overrides.
+            let key = l.key.split('[').next().unwrap_or(&l.key).to_string();
+            l.message = format!(
+                "{} ({} alone is valid: a setting in {} makes this value invalid; override `{}` there, or change that setting)",
+                l.message,
+                l.file.display(),
+                named.display(),
+                key
+            );
+        }
+    }
+}
+
 impl Scenario {
     /// Loads, resolves and validates the scenario at `path`; the result is ready to simulate.
     pub fn from_file(path: &Path) -> Result<Scenario, ScenarioError> {
@@ -43,6 +75,7 @@ impl Scenario {
                 .into_iter()
                 .map(|(path, msg)| loaded.locate(&path, msg))
                 .collect();
+            blame_the_change(&loaded, overlay, &mut located);
             // In reading order: file by file along the chain (the named file first), line by
             // line, and the values no file writes (defaults) last.
             located.sort_by_key(|l| {

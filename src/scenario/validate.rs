@@ -72,6 +72,21 @@ fn range(problems: &mut Vec<Problem>, path: &str, v: f64, lo: f64, hi: f64) {
     }
 }
 
+/// The horizons a scenario may run: a month to a century.
+pub const MONTHS: std::ops::RangeInclusive<u32> = 1..=1200;
+
+/// Whole-number fields whose valid range is narrower than their type's, with that range: a
+/// value that does not even fit the type (`months = -12`) is told the field's range at once,
+/// rather than the type's bound first and the field's on the next try.
+pub fn integer_field_range(key: &str) -> Option<(u32, u32)> {
+    match key {
+        "months" => Some((*MONTHS.start(), *MONTHS.end())),
+        "params.progress.criteria_required" => Some((0, 8)),
+        "params.folding.months" | "params.folding.key_staff_months" => Some((1, u32::MAX)),
+        _ => None,
+    }
+}
+
 /// Every problem found in a resolved scenario (empty when it is valid).
 pub fn validate(s: &Scenario) -> Vec<Problem> {
     let mut p = Vec::new();
@@ -84,10 +99,15 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
             ),
         ));
     }
-    if !(1..=1200).contains(&s.months) {
+    if !MONTHS.contains(&s.months) {
         p.push((
             key("months"),
-            format!("must be from 1 to 1200 months, got {}", s.months),
+            format!(
+                "must be from {} to {} months, got {}",
+                MONTHS.start(),
+                MONTHS.end(),
+                s.months
+            ),
         ));
     }
     range(&mut p, "required_funding", s.required_funding, 1e-9, 1e9);

@@ -401,7 +401,7 @@ impl Spec {
                             )),
                         }
                     }
-                    if out.is_empty() {
+                    if values.is_empty() {
                         problems.push(format!("{}: give at least one value", at("values")));
                     }
                     Range::Values(out)
@@ -753,6 +753,30 @@ impl Sweep {
                 if kind == ValueKind::Integer && v.fract() != 0.0 {
                     problems.push(format!(
                         "{at}: `{}` is an integer in the scenario and takes a whole number, found `{written}`",
+                        p.path
+                    ));
+                    continue;
+                }
+                // A boolean is swept over false and true, nothing else: other grid values only
+                // repeat them (0.3 is false again), and a range other than 0 to 1 draws one of
+                // them more often than the other, biasing every index.
+                let boolean_bound = match field {
+                    "min" => Some(0.0),
+                    "max" => Some(1.0),
+                    _ => None,
+                };
+                if kind == ValueKind::Bool
+                    && match boolean_bound {
+                        Some(bound) => v != bound,
+                        None => v != 0.0 && v != 1.0,
+                    }
+                {
+                    let want = match boolean_bound {
+                        Some(_) => "`min = 0` and `max = 1`",
+                        None => "`false` and `true` (or 0 and 1)",
+                    };
+                    problems.push(format!(
+                        "{at}: `{}` is a boolean in the scenario and is swept over {want}, found `{written}`",
                         p.path
                     ));
                     continue;
