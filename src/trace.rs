@@ -130,6 +130,15 @@ impl Observer for Recorder<'_> {
                 for e in self.events.drain(..) {
                     writeln!(self.out, "           - {e}").expect("write to string");
                 }
+                if st.progress >= 1.0 && st.stage < crate::model::Stage::WellEstablished {
+                    writeln!(
+                        self.out,
+                        "           = held at the gate: {} waits for {}",
+                        st.stage.key(),
+                        st.stage.gate()
+                    )
+                    .expect("write to string");
+                }
                 for risk in fold_risks(setup, st, self.agencies) {
                     writeln!(self.out, "           ! fold risk: {risk}").expect("write to string");
                 }

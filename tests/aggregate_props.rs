@@ -14,14 +14,22 @@ fn outcome() -> impl Strategy<Value = Outcome> {
         proptest::option::of((0..FoldCause::COUNT, 1..=MONTHS)),
         any::<u8>(),
         proptest::collection::vec(0..Factor::COUNT, MONTHS as usize),
+        // A gated stage held at, or GATED for a month not held.
+        proptest::collection::vec(0..=Stage::GATED, MONTHS as usize),
     )
-        .prop_map(|(stage, reached, fold, met, lowest)| {
+        .prop_map(|(stage, reached, fold, met, lowest, gates)| {
             let fold = fold.map(|(c, m)| (FoldCause::ALL[c], m));
             let months = fold.map_or(MONTHS, |(_, m)| m);
             // One binding factor per simulated month, as the engine counts them.
             let mut binding = [0u32; Factor::COUNT];
             for f in &lowest[..months as usize] {
                 binding[*f] += 1;
+            }
+            let mut held_at_gate = [0u32; Stage::GATED];
+            for g in &gates[..months as usize] {
+                if *g < Stage::GATED {
+                    held_at_gate[*g] += 1;
+                }
             }
             Outcome {
                 start_stage: Stage::Idea,
@@ -34,6 +42,7 @@ fn outcome() -> impl Strategy<Value = Outcome> {
                 fold,
                 challenges_met: met & 0x7f,
                 binding,
+                held_at_gate,
                 months,
             }
         })
@@ -98,6 +107,11 @@ proptest! {
         let binding: f64 = s.binding_factors.0.iter().map(|(_, v)| v).sum();
         prop_assert!((binding - 1.0).abs() < 1e-9, "binding shares sum to {}", binding);
         prop_assert_eq!(s.binding_factors.0.len(), Factor::COUNT);
+        // Months held at a gate are some of the same months: a share of them, stage by stage.
+        let held: f64 = s.held_at_gate.0.iter().map(|(_, v)| v).sum();
+        prop_assert!((0.0..=1.0 + 1e-9).contains(&held), "held shares sum to {}", held);
+        let total: u64 = agg.held_at_gate.iter().sum();
+        prop_assert!((held - total as f64 / agg.active_months.max(1) as f64).abs() < 1e-9);
         // The cumulative curve never falls and ends at the headline share.
         prop_assert!(s.established_by_month.windows(2).all(|w| w[0].share <= w[1].share));
         prop_assert_eq!(s.established_by_month.last().unwrap().share, s.well_established.share);

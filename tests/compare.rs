@@ -421,7 +421,8 @@ fn run_report_is_self_contained_with_the_headline() {
         "What stopped the rest",
         "Why some folded",
         "Challenges met along the way",
-        "What held progress back most",
+        "What slowed progress most",
+        "Held at a gate",
         "Show every setting of the scenario",
         "required_funding = 10.0",
     ] {

@@ -21,6 +21,10 @@ pub struct Outcome {
     pub challenges_met: u8,
     /// Months each factor was the lowest of the nine.
     pub binding: [u32; Factor::COUNT],
+    /// Months ended in each stage before `well_established` ([`Stage::ALL`] order) with progress
+    /// complete and the gate out of it still closed: what held the initiative back then was the
+    /// gate ([`Stage::gate`]), not the lowest factor, which only sets the pace.
+    pub held_at_gate: [u32; Stage::GATED],
     /// Months simulated (the horizon, or the fold month).
     pub months: u32,
 }
@@ -55,8 +59,8 @@ pub enum Kernel {
     /// The target's baseline instructions (SSE2 on x86-64): runs on every CPU of the target.
     Portable,
     /// x86-64-v3 (AVX, AVX2, FMA, BMI1/2, LZCNT, MOVBE, POPCNT): three-operand encodings need
-    /// no register copies, so 273.6 instructions per professional-month on the reference
-    /// scenario against the portable kernel's 297.2 (`docs/performance.md`).
+    /// no register copies, so about 274 instructions per professional-month on the reference
+    /// scenario against the portable kernel's about 297 (`docs/performance.md`).
     X86_64V3,
 }
 
@@ -188,9 +192,15 @@ fn months<const NA: usize, R: Rng, O: Observer>(
     state.reset(setup, streams);
     let start_stage = state.stage;
     let mut binding = [0u32; Factor::COUNT];
+    let mut held_at_gate = [0u32; Stage::GATED];
     for _ in 0..setup.months {
         model::step_with::<NA, R, O>(setup, state, streams, obs);
         binding[state.binding.index()] += 1;
+        // Progress is set to 0 when a stage is left, so complete progress at the end of a month
+        // means the gate stayed closed (a folded rollout is past every gate).
+        if state.progress >= 1.0 && state.stage < Stage::WellEstablished {
+            held_at_gate[state.stage.index()] += 1;
+        }
         obs.month_end(setup, state);
         if state.folded.is_some() {
             break;
@@ -203,6 +213,7 @@ fn months<const NA: usize, R: Rng, O: Observer>(
         fold: state.folded,
         challenges_met: state.challenges_met,
         binding,
+        held_at_gate,
         months: state.month,
     }
 }

@@ -166,6 +166,29 @@ impl Stage {
             Stage::Folded => Stage::Folded,
         }
     }
+    /// Stages with a gate out of them (all but `well_established` and `folded`), which index
+    /// [`Stage::ALL`] from 0.
+    pub const GATED: usize = 5;
+
+    /// What the gate out of this stage waits for (MODEL.md §3.7), in a reader's words: a report
+    /// or trace names it where progress is complete but the stage is not left.
+    pub fn gate(self) -> &'static str {
+        match self {
+            Stage::Idea => {
+                "a steering or management group (two agencies committed, the lead among them)"
+            }
+            Stage::Planning => "common aims (every agency's strategic commitment high enough)",
+            Stage::SettingUp => {
+                "key staff appointed, funding secured and, where the model needs it, accommodation"
+            }
+            Stage::StartingToDeliver => "the minimum months delivering",
+            Stage::Developing => {
+                "enough Table 2.1 criteria, and no agency with unresolved issues above the threshold"
+            }
+            Stage::WellEstablished | Stage::Folded => "no gate",
+        }
+    }
+
     /// The initiative delivers services in this stage.
     pub fn delivering(self) -> bool {
         matches!(

@@ -246,7 +246,8 @@ fn stopped(s: &Summary) -> String {
         &rows,
     ));
 
-    out.push_str("<h3>What held progress back most</h3>\n<p>Each month, progress is limited by the weakest of the nine key factors NFER interviewees named (Table 7.1). This is how often each factor was the weakest, as a share of all simulated months.</p>\n");
+    out.push_str(&held_at_gate(s));
+    out.push_str("<h3>What slowed progress most</h3>\n<p>Each month, the pace of progress is set by the weakest of the nine key factors NFER interviewees named (Table 7.1). This is how often each factor was the weakest, as a share of all simulated months. A factor sets the pace only: where progress is complete and a gate is closed (above), the gate is what holds the initiative back.</p>\n");
     let mut factors: Vec<(Factor, f64)> = Factor::ALL
         .iter()
         .map(|f| (*f, share_of(&s.binding_factors.0, f.key())))
@@ -255,7 +256,7 @@ fn stopped(s: &Summary) -> String {
     if let Some((top, share)) = factors.first() {
         writeln!(
             out,
-            "<p class=\"callout\">Most often the bottleneck: <strong>{}</strong>, in {} of months.</p>",
+            "<p class=\"callout\">Most often the weakest factor: <strong>{}</strong>, in {} of months.</p>",
             esc(words::factor(*top)),
             pct(*share)
         )
@@ -275,6 +276,54 @@ fn stopped(s: &Summary) -> String {
         &[
             Cell::Text("Key factor".into()),
             Cell::Num("Weakest in".into()),
+            Cell::Text(String::new()),
+        ],
+        &rows,
+    ));
+    out
+}
+
+/// Months spent waiting at a closed gate, by stage: the months the weakest factor cannot explain,
+/// since progress was already complete.
+fn held_at_gate(s: &Summary) -> String {
+    let mut gates: Vec<(Stage, f64)> = Stage::ALL[..Stage::GATED]
+        .iter()
+        .map(|st| (*st, share_of(&s.held_at_gate.0, st.key())))
+        .collect();
+    let total: f64 = gates.iter().map(|(_, share)| share).sum();
+    let mut out = String::from("<h3>Held at a gate</h3>\n");
+    if total == 0.0 {
+        out.push_str("<p>No simulated initiative ever waited at a gate with its progress complete: each stage was left as soon as its work was done.</p>\n");
+        return out;
+    }
+    gates.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let (top, share) = gates[0];
+    writeln!(
+        out,
+        "<p>A stage is left when its progress is complete <em>and</em> its gate holds. In {} of all simulated months, progress was complete but the gate was closed.</p>\n<p class=\"callout\">Most often held at the gate out of <strong>{}</strong> ({} of months), which waits for {}.</p>",
+        pct(total),
+        esc(words::stage(top)),
+        pct(share),
+        esc(top.gate())
+    )
+    .expect("write to string");
+    let rows: Vec<Vec<Cell>> = gates
+        .iter()
+        .filter(|(_, share)| *share > 0.0)
+        .map(|(st, share)| {
+            vec![
+                Cell::Text(capitalise(words::stage(*st))),
+                Cell::Text(st.gate().to_string()),
+                Cell::Num(pct(*share)),
+                Cell::Raw(bar(*share, "#5b636b", 180)),
+            ]
+        })
+        .collect();
+    out.push_str(&table(
+        &[
+            Cell::Text("Stage".into()),
+            Cell::Text("Its gate waits for".into()),
+            Cell::Num("Held in".into()),
             Cell::Text(String::new()),
         ],
         &rows,
@@ -826,7 +875,25 @@ pub fn compare_report(
         })
         .collect();
     body.push_str(&per_scenario_table(c, "Challenge", &rows, true));
-    body.push_str("<h3>What held progress back most</h3>\n<p>Share of simulated months in which each of the nine key factors (NFER Table 7.1) was the weakest, limiting progress.</p>\n");
+    body.push_str("<h3>Held at a gate</h3>\n<p>Share of simulated months that ended with the stage's progress complete but its gate closed, by the stage waited in: what held the initiative back then was the gate, whatever the factors.</p>\n");
+    let rows: Vec<(String, Vec<f64>)> = Stage::ALL[..Stage::GATED]
+        .iter()
+        .map(|st| {
+            (
+                format!(
+                    "{} (waits for {})",
+                    capitalise(words::stage(*st)),
+                    st.gate()
+                ),
+                summaries
+                    .iter()
+                    .map(|x| share_of(&x.held_at_gate.0, st.key()))
+                    .collect(),
+            )
+        })
+        .collect();
+    body.push_str(&per_scenario_table(c, "Stage", &rows, false));
+    body.push_str("<h3>What slowed progress most</h3>\n<p>Share of simulated months in which each of the nine key factors (NFER Table 7.1) was the weakest, setting the pace of progress.</p>\n");
     let rows: Vec<(String, Vec<f64>)> = Factor::ALL
         .iter()
         .map(|f| {

@@ -24,6 +24,9 @@ pub struct Aggregate {
     pub challenges_met: [u64; ChallengeKind::COUNT],
     /// Rollout-months in which each factor was the lowest.
     pub binding: [u64; Factor::COUNT],
+    /// Rollout-months ended at each gated stage with progress complete and its gate closed
+    /// ([`Outcome::held_at_gate`]).
+    pub held_at_gate: [u64; Stage::GATED],
     /// Rollout-months simulated before the horizon or folding.
     pub active_months: u64,
     /// Row m: rollouts in each stage at the end of month m (row 0 is the start).
@@ -42,6 +45,7 @@ impl Aggregate {
             fold_causes: [0; FoldCause::COUNT],
             challenges_met: [0; ChallengeKind::COUNT],
             binding: [0; Factor::COUNT],
+            held_at_gate: [0; Stage::GATED],
             active_months: 0,
             stage_by_month: vec![[0; Stage::COUNT]; rows],
         }
@@ -63,6 +67,9 @@ impl Aggregate {
         }
         for (b, x) in self.binding.iter_mut().zip(o.binding) {
             *b += x as u64;
+        }
+        for (h, x) in self.held_at_gate.iter_mut().zip(o.held_at_gate) {
+            *h += x as u64;
         }
         self.active_months += o.months as u64;
         self.stage_by_month[0][o.start_stage.index()] += 1;
@@ -89,6 +96,7 @@ impl Aggregate {
         add_arrays(&mut self.fold_causes, &other.fold_causes);
         add_arrays(&mut self.challenges_met, &other.challenges_met);
         add_arrays(&mut self.binding, &other.binding);
+        add_arrays(&mut self.held_at_gate, &other.held_at_gate);
         self.active_months += other.active_months;
         for (a, b) in self.stage_by_month.iter_mut().zip(&other.stage_by_month) {
             add_arrays(a, b);

@@ -61,6 +61,10 @@ pub struct Summary {
     pub challenges: Shares,
     /// Share of rollout-months in which each factor was the lowest.
     pub binding_factors: Shares,
+    /// Share of rollout-months that ended with progress complete but the initiative held at the
+    /// gate out of its stage, by stage (`idea` to `developing`): the lowest factor sets the pace
+    /// of progress, a closed gate stops it whatever the pace.
+    pub held_at_gate: Shares,
     /// Cumulative share well established by the end of each month (index = month).
     #[serde(skip)]
     pub established_by_month: Vec<Interval>,
@@ -131,6 +135,12 @@ impl Summary {
                 Factor::ALL
                     .iter()
                     .map(|f| (f.key(), agg.binding[f.index()] as f64 / months_total))
+                    .collect(),
+            ),
+            held_at_gate: Shares(
+                Stage::ALL[..Stage::GATED]
+                    .iter()
+                    .map(|s| (s.key(), agg.held_at_gate[s.index()] as f64 / months_total))
                     .collect(),
             ),
             established_by_month,
