@@ -945,7 +945,8 @@ fn compare_scenarios(args: &CompareArgs) -> Result<(), CliError> {
 /// The comparison of the share well established, one line per scenario after the first.
 pub fn compare_headline(c: &Comparison, dir: &Path) -> String {
     let pct = |x: f64| format!("{:.1}%", 100.0 * x);
-    let pp = |x: f64| format!("{:+.1}", 100.0 * x);
+    // As the report writes them (`+<0.1` for a bound that is not zero but rounds to it).
+    let pp = |x: f64| crate::report::html::points(x).replace('\u{2212}', "-");
     let first = &c.scenarios[0].summary;
     let mut text = format!(
         "{} scenarios x {} rollouts ({}), seed {}\n  {}: well established by month {}: {}",

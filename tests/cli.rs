@@ -500,19 +500,33 @@ fn a_problem_a_derived_file_causes_in_its_base_names_the_derived_file() {
         "extends = \"reference.toml\"\n[agencies.education]\nposts = { strategic = 1, interface = 0, operational = 2 }\n",
     )
     .unwrap();
-    let out = partnersim()
-        .arg("check")
-        .arg(&what_if)
-        .assert()
-        .code(3)
-        .get_output()
-        .clone();
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    // `check FILE` refused as invalid (exit 3): its standard error.
+    let refused = |file: &Path| {
+        let out = partnersim()
+            .arg("check")
+            .arg(file)
+            .assert()
+            .code(3)
+            .get_output()
+            .clone();
+        String::from_utf8(out.stderr).unwrap()
+    };
     let want = format!(
         "reference.toml:48:16: `funding.grant.funds_posts[0]`: `education.interface` funds no post: education has no interface posts ({} alone is valid: a setting in {} makes this value invalid; override `funding.grant.funds_posts` there, or change that setting)",
         t.join("reference.toml").display(),
         what_if.display()
     );
+    let stderr = refused(&what_if);
+    assert!(stderr.contains(&want), "want {want:?} in\n{stderr}");
+    // One more file on top, which changes something else: the note still names the file that
+    // removed the posts, not the one named on the command line.
+    let on_top = t.join("on_top.toml");
+    std::fs::write(
+        &on_top,
+        "extends = \"no_interface.toml\"\n[levers]\npooled_budget = true\n",
+    )
+    .unwrap();
+    let stderr = refused(&on_top);
     assert!(stderr.contains(&want), "want {want:?} in\n{stderr}");
 }
 

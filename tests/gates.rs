@@ -8,20 +8,29 @@ mod common;
 use assert_cmd::Command;
 use common::{load, path};
 use partnersim::engine::{self, RunConfig};
-use partnersim::model::{Observer, Setup, Stage, State};
+use partnersim::model::{Event, Observer, Setup, Stage, State};
 use partnersim::scenario::Scenario;
 use partnersim::stats::{Aggregate, Summary};
 
 /// Months ended with complete progress before well established, by stage, seen by this test's
-/// own observer.
+/// own observer, which also checks that no such month left its stage: the count is of gates
+/// found closed.
 #[derive(Default)]
-struct Held([u32; Stage::GATED]);
+struct Held([u32; Stage::GATED], bool);
 
 impl Observer for Held {
+    fn event(&mut self, _month: u32, event: Event) {
+        if matches!(event, Event::Advanced { .. }) {
+            self.1 = true;
+        }
+    }
+
     fn month_end(&mut self, _setup: &Setup, state: &State) {
         if state.progress >= 1.0 && state.stage < Stage::WellEstablished {
+            assert!(!self.1, "month {} advanced yet counts as held", state.month);
             self.0[state.stage.index()] += 1;
         }
+        self.1 = false;
     }
 }
 

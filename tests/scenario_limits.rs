@@ -276,6 +276,11 @@ fn type_errors_are_in_plain_words() {
             "must be a whole number of at least 1, got 0.5",
         ),
         (
+            format!("{TWO_AGENCIES}[params.folding]\nkey_staff_months = 5000000000\n"),
+            "params.folding.key_staff_months",
+            "must be a whole number from 1 to 4294967295, got 5000000000",
+        ),
+        (
             format!("{TWO_AGENCIES}[levers]\npooled_budget = \"yes\"\n"),
             "levers.pooled_budget",
             "must be true or false, got the text \"yes\"",

@@ -179,11 +179,11 @@ impl Stage {
             }
             Stage::Planning => "common aims (every agency's strategic commitment high enough)",
             Stage::SettingUp => {
-                "key staff appointed, funding secured and, where the model needs it, accommodation"
+                "key staff appointed, funding secured and, when co-located, accommodation"
             }
             Stage::StartingToDeliver => "the minimum months delivering",
             Stage::Developing => {
-                "enough Table 2.1 criteria, and no agency with unresolved issues above the threshold"
+                "enough Table 2.1 criteria, and every agency's unresolved issues below the threshold"
             }
             Stage::WellEstablished | Stage::Folded => "no gate",
         }

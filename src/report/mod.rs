@@ -137,7 +137,7 @@ fn counted(n: u64, one: &str, many: &str) -> String {
     format!("{} {}", thousands(n), if n == 1 { one } else { many })
 }
 
-const INTERVALS: &str = "Each figure comes from many simulated runs of the same initiative, each meeting different chance events (staff leaving, funding decisions, reorganisations). The 95% interval is the range the figure would fall in with more runs: narrow means precise. It says nothing about whether the model itself is right; the model's evidence is the NFER study of 30 initiatives (Atkinson et al. 2002).";
+const INTERVALS: &str = "Each figure comes from many simulated runs of the same initiative, each meeting different chance events (staff leaving, funding decisions, reorganisations). The 95% interval says how precisely these runs pin the figure down: in 95 of 100 such sets of runs, the interval would contain the figure that unlimited runs of the same model give. Narrow means precise. It says nothing about whether the model itself is right; the model's evidence is the NFER study of 30 initiatives (Atkinson et al. 2002).";
 
 /// "What stopped the rest" for one summary.
 fn stopped(s: &Summary) -> String {
@@ -300,7 +300,7 @@ fn held_at_gate(s: &Summary) -> String {
     let (top, share) = gates[0];
     writeln!(
         out,
-        "<p>A stage is left when its progress is complete <em>and</em> its gate holds. In {} of all simulated months, progress was complete but the gate was closed.</p>\n<p class=\"callout\">Most often held at the gate out of <strong>{}</strong> ({} of months), which waits for {}.</p>",
+        "<p>A stage is left when its progress is complete <em>and</em> its gate is open. In {} of all simulated months, progress was complete but the gate was closed.</p>\n<p class=\"callout\">Most often held at the gate out of <strong>{}</strong> ({} of months), which waits for {}.</p>",
         pct(total),
         esc(words::stage(top)),
         pct(share),

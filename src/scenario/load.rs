@@ -390,7 +390,8 @@ fn syntax_error(file: &Path, text: &str, err: &toml::de::Error) -> ScenarioError
         && let Some((lo, hi)) = super::validate::integer_field_range(&key)
         && let Some((_, found)) = message.rsplit_once(", got ")
     {
-        message = if hi == u32::MAX {
+        let above = found.parse::<f64>().is_ok_and(|x| x > f64::from(hi));
+        message = if hi == u32::MAX && !above {
             format!("must be a whole number of at least {lo}, got {found}")
         } else {
             format!("must be a whole number from {lo} to {hi}, got {found}")

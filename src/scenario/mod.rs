@@ -18,33 +18,37 @@ pub use schema::*;
 
 /// A problem located in a base file that is valid on its own (with the same `overlay`) was
 /// caused by a file that extends it (a what-if that removes the posts a base's grant funds): say
-/// so, and where, since the planner edits the what-if, not the shipped base.
+/// so, naming the nearest file down the chain whose own chain is invalid, since the planner edits
+/// that file, not the shipped base.
 fn blame_the_change(loaded: &Loaded, overlay: Option<&toml::Table>, located: &mut [Located]) {
-    let named = &loaded.sources[0].path;
-    let mut verdicts: Vec<(std::path::PathBuf, bool)> = Vec::new();
+    let sources = &loaded.sources;
+    // Whether the chain from `sources[i]` up is valid, loaded at most once per file; the named
+    // file's chain (index 0) is invalid, or there would be nothing to blame.
+    let mut valid: Vec<Option<bool>> = vec![None; sources.len()];
+    valid[0] = Some(false);
+    let mut chain_valid = |i: usize| {
+        *valid[i].get_or_insert_with(|| Scenario::from_file_with(&sources[i].path, overlay).is_ok())
+    };
     for l in located.iter_mut() {
-        if l.file == *named || l.line.is_none() {
+        let Some(at) = sources.iter().position(|s| s.path == l.file) else {
+            continue;
+        };
+        if at == 0 || l.line.is_none() || !chain_valid(at) {
             continue;
         }
-        let valid_alone = match verdicts.iter().find(|(f, _)| *f == l.file) {
-            Some((_, v)) => *v,
-            None => {
-                let v = Scenario::from_file_with(&l.file, overlay).is_ok();
-                verdicts.push((l.file.clone(), v));
-                v
-            }
-        };
-        if valid_alone {
-            // Arrays are replaced whole, so it is the array that a derived file overrides.
-            let key = l.key.split('[').next().unwrap_or(&l.key).to_string();
-            l.message = format!(
-                "{} ({} alone is valid: a setting in {} makes this value invalid; override `{}` there, or change that setting)",
-                l.message,
-                l.file.display(),
-                named.display(),
-                key
-            );
-        }
+        let culprit = (0..at)
+            .rev()
+            .find(|&i| !chain_valid(i))
+            .expect("the named file's chain is invalid");
+        // Arrays are replaced whole, so it is the array that a derived file overrides.
+        let key = l.key.split('[').next().unwrap_or(&l.key).to_string();
+        l.message = format!(
+            "{} ({} alone is valid: a setting in {} makes this value invalid; override `{}` there, or change that setting)",
+            l.message,
+            l.file.display(),
+            sources[culprit].path.display(),
+            key
+        );
     }
 }
 
