@@ -95,6 +95,13 @@ impl ScenarioError {
 /// (`months`: 1 to 1200). Only a whole number beyond the type's range is told that range.
 /// Other messages are returned as they are.
 pub fn plain_message(message: &str) -> String {
+    plain_message_for(message, None)
+}
+
+/// [`plain_message`] for a whole-number field whose own range `field` is narrower than its type's
+/// (`months`: 1 to 1200, see `validate::integer_field_range`): a value that does not even fit the
+/// type is told that range at once, not the type's bound first and the field's on the next try.
+pub fn plain_message_for(message: &str, field: Option<(u32, u32)>) -> String {
     let m = message.trim();
     let Some((found, expected)) = m
         .strip_prefix("invalid type: ")
@@ -121,20 +128,38 @@ pub fn plain_message(message: &str) -> String {
                 .map(|v| format!("the text {v}"))
         })
         .unwrap_or_else(|| found.to_string());
-    if let Some((lo, hi)) = integer
-        && let Ok(x) = found.parse::<f64>()
-        && x.fract() == 0.0
+    let Some((lo, hi)) = integer else {
+        return format!("must be {wanted}, got {found}");
+    };
+    let whole = found.parse::<f64>().ok().filter(|x| x.fract() == 0.0);
+    if let Some(x) = whole
+        && (lo as f64..=hi as f64).contains(&x)
     {
-        return if x < lo as f64 {
-            format!("must be a whole number of at least {lo}, got {found}")
-        } else if x > hi as f64 {
-            format!("must be a whole number of at most {hi}, got {found}")
-        } else {
-            // `72.0` for a count: the number is fine, its spelling is not.
-            format!("must be a whole number written without a decimal point ({x}), got {found}")
-        };
+        // `72.0` for a count: the number is fine, its spelling is not.
+        return format!(
+            "must be a whole number written without a decimal point ({x}), got {found}"
+        );
     }
+    let wanted = match (field, whole) {
+        // The field's own range; "at least" alone where its top is the type's and not crossed.
+        (Some((flo, fhi)), x) if fhi == u32::MAX && !x.is_some_and(|x| x > f64::from(fhi)) => {
+            format!("a whole number of at least {flo}")
+        }
+        (Some((flo, fhi)), _) => format!("a whole number from {flo} to {fhi}"),
+        (None, Some(x)) => format!("a whole number {}", crossed_bound(x, lo, hi)),
+        (None, None) => wanted,
+    };
     format!("must be {wanted}, got {found}")
+}
+
+/// The bound of `lo..=hi` that the whole number `x` outside it crosses, as "of at least `lo`" or
+/// "of at most `hi`": only that one is named, since the other is the type's, not the field's.
+pub fn crossed_bound(x: f64, lo: i128, hi: i128) -> String {
+    if x < lo as f64 {
+        format!("of at least {lo}")
+    } else {
+        format!("of at most {hi}")
+    }
 }
 
 /// The range of a Rust integer type named in a serde message (`u32`, `i64`…): what a scenario

@@ -383,20 +383,10 @@ fn syntax_error(file: &Path, text: &str, err: &toml::de::Error) -> ScenarioError
         }
         None => (None, String::new()),
     };
-    let mut message = super::error::plain_message(&err.message().replace('\n', " "));
-    // Not "written without a decimal point": that value is in range, only spelt as a float.
-    if (message.starts_with("must be a whole number,")
-        || message.starts_with("must be a whole number of"))
-        && let Some((lo, hi)) = super::validate::integer_field_range(&key)
-        && let Some((_, found)) = message.rsplit_once(", got ")
-    {
-        let above = found.parse::<f64>().is_ok_and(|x| x > f64::from(hi));
-        message = if hi == u32::MAX && !above {
-            format!("must be a whole number of at least {lo}, got {found}")
-        } else {
-            format!("must be a whole number from {lo} to {hi}, got {found}")
-        };
-    }
+    let message = super::error::plain_message_for(
+        &err.message().replace('\n', " "),
+        super::validate::integer_field_range(&key),
+    );
     ScenarioError::Syntax(Located {
         file: file.to_path_buf(),
         line,

@@ -303,11 +303,7 @@ pub fn set(params: &mut Params, path: &str, x: f64) -> Result<(), StudyError> {
             toml::Value::Integer(x.round() as i64)
         }
         toml::Value::Integer(_) => {
-            let bound = if x < 0.0 {
-                "of at least 0".to_string()
-            } else {
-                format!("of at most {}", u32::MAX)
-            };
+            let bound = crate::scenario::error::crossed_bound(x, 0, u32::MAX.into());
             return Err(StudyError::Design(format!(
                 "parameter {path:?} is a whole number {bound}, got {x}"
             )));

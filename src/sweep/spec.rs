@@ -881,11 +881,7 @@ fn refusal(
 /// field's (`months` takes 1 to 1200, which the scenario's own check names once the value fits
 /// the type).
 fn integer_range(p: &ParamSpec, written: &str, v: f64, lo: i128, hi: i128) -> String {
-    let bound = if v < lo as f64 {
-        format!("of at least {lo}")
-    } else {
-        format!("of at most {hi}")
-    };
+    let bound = crate::scenario::error::crossed_bound(v, lo, hi);
     format!(
         "`{}` is an integer in the scenario and takes a whole number {bound}, found `{written}`",
         p.path
