@@ -246,10 +246,10 @@ pub struct StudyOptions {
     /// Worker threads.
     #[command(flatten)]
     pub threads: Threads,
-    /// Youngest age at the visit, months since the idea (default 24).
+    /// Youngest age at the visit, months since the idea (default: 24).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_AGE_MONTHS)))]
     pub age_min: Option<u32>,
-    /// Oldest age at the visit, months since the idea (default 72).
+    /// Oldest age at the visit, months since the idea (default: 72).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_AGE_MONTHS)))]
     pub age_max: Option<u32>,
     /// Keep each scenario's own agencies instead of giving the sample NFER's agency mix.
@@ -310,7 +310,7 @@ pub struct StudyArgs {
 pub struct SweepArgs {
     /// Sweep file (TOML); see docs/sweeps.md.
     pub file: PathBuf,
-    /// Rollouts per point, overriding the sweep file.
+    /// Rollouts per point, overriding the sweep file's `rollouts` (default: 1000).
     #[arg(long, value_parser = at_least_one::<u64>)]
     pub rollouts: Option<u64>,
     /// Output directory (default: `output/<sweep name>`, or

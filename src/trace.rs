@@ -114,7 +114,7 @@ impl Observer for Recorder<'_> {
                     .collect();
                 writeln!(
                     self.out,
-                    "month {:>3}  {:<19} progress {:.2}  readiness {:.2} (lowest: {})  funding {:.2}  trust {:.2}  vacant {}  commitment [{}]  challenges [{}]",
+                    "month {:>3}  {:<19} progress {:.2}  readiness {:.2} (lowest: {})  money/need {:.2}  trust {:.2}  vacant {}  commitment [{}]  challenges [{}]",
                     st.month,
                     st.stage.key(),
                     st.progress,
@@ -127,6 +127,9 @@ impl Observer for Recorder<'_> {
                     active.join(", ")
                 )
                 .expect("write to string");
+                // Folding is the month's last event; it is told after the clocks that ran out,
+                // so that the month reads as cause, then consequence.
+                let folded = st.folded.is_some().then(|| self.events.pop()).flatten();
                 for e in self.events.drain(..) {
                     writeln!(self.out, "           - {e}").expect("write to string");
                 }
@@ -141,6 +144,9 @@ impl Observer for Recorder<'_> {
                 }
                 for risk in fold_risks(setup, st, self.agencies) {
                     writeln!(self.out, "           ! fold risk: {risk}").expect("write to string");
+                }
+                if let Some(e) = folded {
+                    writeln!(self.out, "           - {e}").expect("write to string");
                 }
             }
             TraceFormat::Csv => {

@@ -303,6 +303,7 @@ fn unknown_key_names_file_line_and_key() {
             "unknown_key.toml:4:1",
             "comitment_strategic",
             "unknown field",
+            "did you mean `commitment_strategic`?",
         ],
     );
 }
@@ -883,6 +884,37 @@ fn out_help_names_each_commands_default() {
                 ),
             );
     }
+}
+
+/// Defaults that clap cannot print itself (they live in the study design and the sweep file)
+/// are written into the help text: it must say what the code does.
+#[test]
+fn help_defaults_agree_with_the_code() {
+    let design = partnersim::study::sample::Design::default();
+    for cmd in ["study", "calibrate"] {
+        partnersim()
+            .args([cmd, "--help"])
+            .assert()
+            .success()
+            .stdout(
+                predicate::str::contains(format!(
+                    "Youngest age at the visit, months since the idea (default: {})",
+                    design.age_min_months
+                ))
+                .and(predicate::str::contains(format!(
+                    "Oldest age at the visit, months since the idea (default: {})",
+                    design.age_max_months
+                ))),
+            );
+    }
+    partnersim()
+        .args(["sweep", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "overriding the sweep file's `rollouts` (default: {})",
+            partnersim::sweep::spec::DEFAULT_ROLLOUTS
+        )));
 }
 
 #[test]

@@ -144,6 +144,26 @@ fn other_bad_sweep_files_are_refused_before_any_compute() {
         .args(["sweep", "no/such/sweep.toml"])
         .assert()
         .code(4);
+    // A missing base: the sweep file and the line that names it, as well as the path tried.
+    let no_base = tmp.path().join("no_base.toml");
+    std::fs::write(
+        &no_base,
+        format!("# a sweep\nscenario = \"gone.toml\"\n{SOBOL}"),
+    )
+    .unwrap();
+    partnersim()
+        .arg("sweep")
+        .arg(&no_base)
+        .arg("--out")
+        .arg(tmp.path().join("out_no_base"))
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(format!(
+            "(`scenario` in {}, line 2): cannot read scenario file {}",
+            no_base.display(),
+            tmp.path().join("gone.toml").display()
+        )));
+    assert!(!tmp.path().join("out_no_base").exists());
     let file = sweep_file(tmp.path(), "ok", SOBOL);
     partnersim()
         .arg("sweep")
@@ -231,7 +251,11 @@ fn wrong_types_in_a_sweep_file_name_file_line_column_and_field() {
         ),
         (
             "metrics = [\"speed\"]",
-            "3:12: `metrics[0]`: unknown variant `speed`",
+            "3:12: `metrics[0]`: unknown value `speed`, expected one of",
+        ),
+        (
+            "metrics = [\"foldd\"]",
+            "3:12: `metrics[0]`: unknown value `foldd`; did you mean `folded`?",
         ),
     ];
     for (i, (line, expected)) in cases.iter().enumerate() {

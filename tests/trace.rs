@@ -39,7 +39,14 @@ fn a_trace_explains_a_folded_rollout() {
         outcome.contains("months in a row"),
         "reason in words: {outcome}"
     );
-    assert!(text.contains(&format!("FOLDED: {}", cause.key())));
+    // The fold is told last in its month, after the clocks that ran out, just before the outcome.
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[lines.len() - 2].trim(),
+        format!("- FOLDED: {}", cause.key()),
+        "{text}"
+    );
+    assert!(lines[lines.len() - 3].contains("! fold risk:"), "{text}");
     // The folding clock counts up to the fold, one line a month.
     let risks: Vec<&str> = text
         .lines()

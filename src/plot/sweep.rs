@@ -274,6 +274,18 @@ pub struct Heatmap<'a> {
     pub z: Vec<Vec<f64>>,
 }
 
+/// A heatmap cell's text: a share to a tenth of a per cent; a median in whole months, with a
+/// half where it falls between two rollouts' months; "–" for no estimate.
+fn cell_label(metric: Metric, v: f64) -> String {
+    if !v.is_finite() {
+        "–".into()
+    } else if metric.is_share() || v.fract() != 0.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.0}")
+    }
+}
+
 /// Light to dark blue for `t` in [0, 1].
 fn ramp(t: f64) -> RGBColor {
     let t = if t.is_finite() {
@@ -358,11 +370,7 @@ impl Chart for Heatmap<'_> {
                     .map_err(msg)?;
                 if nx * ny <= 144 {
                     let colour = if t > 0.55 { WHITE } else { style::TEXT };
-                    let label = if v.is_finite() {
-                        format!("{v:.1}")
-                    } else {
-                        "–".into()
-                    };
+                    let label = cell_label(self.metric, v);
                     let at = chart.backend_coord(&(x + 0.5, y + 0.5));
                     root.draw_text(
                         &label,
@@ -546,4 +554,18 @@ pub fn write_heatmap(dir: &Path, name: &str, chart: &Heatmap) -> Result<(), Plot
 /// Writes a sensitivity chart as `<name>.svg` and `.png`.
 pub fn write_indices(dir: &Path, name: &str, chart: &IndexBars) -> Result<(), PlotError> {
     style::render_as(dir, name, chart)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_show_whole_months_and_tenths_of_a_per_cent() {
+        let median = Metric::MedianMonthsToWellEstablished;
+        assert_eq!(cell_label(median, 73.0), "73");
+        assert_eq!(cell_label(median, 72.5), "72.5");
+        assert_eq!(cell_label(median, f64::NAN), "–");
+        assert_eq!(cell_label(Metric::WellEstablished, 62.0), "62.0");
+    }
 }

@@ -103,6 +103,9 @@ pub fn plain_message(message: &str) -> String {
 /// type is told that range at once, not the type's bound first and the field's on the next try.
 pub fn plain_message_for(message: &str, field: Option<(u32, u32)>) -> String {
     let m = message.trim();
+    if let Some(suggested) = suggest_known_name(m) {
+        return suggested;
+    }
     let Some((found, expected)) = m
         .strip_prefix("invalid type: ")
         .or_else(|| m.strip_prefix("invalid value: "))
@@ -116,6 +119,13 @@ pub fn plain_message_for(message: &str, field: Option<(u32, u32)>) -> String {
         (None, "f64" | "f32") => "a number".to_string(),
         (None, "a boolean") => "true or false".to_string(),
         (None, "a string" | "a borrowed string") => "text in quotes".to_string(),
+        (None, "a sequence") => "a list in square brackets".to_string(),
+        (None, e) if e.starts_with("an array of length ") => {
+            format!(
+                "a list of {} values in square brackets",
+                &e["an array of length ".len()..]
+            )
+        }
         _ => return m.to_string(),
     };
     let found = ["floating point ", "integer ", "boolean "]
@@ -129,7 +139,14 @@ pub fn plain_message_for(message: &str, field: Option<(u32, u32)>) -> String {
         })
         .unwrap_or_else(|| found.to_string());
     let Some((lo, hi)) = integer else {
-        return format!("must be {wanted}, got {found}");
+        // One name where a list is wanted: show the list of one.
+        let one = match found.strip_prefix("the text ") {
+            Some(text) if expected == "a sequence" => {
+                format!(" (a list of one is written [{text}])")
+            }
+            _ => String::new(),
+        };
+        return format!("must be {wanted}, got {found}{one}");
     };
     let whole = found.parse::<f64>().ok().filter(|x| x.fract() == 0.0);
     if let Some(x) = whole
@@ -160,6 +177,44 @@ pub fn crossed_bound(x: f64, lo: i128, hi: i128) -> String {
     } else {
         format!("of at most {hi}")
     }
+}
+
+/// serde's "unknown field `rat`, expected one of `rate`, …" (or "unknown variant") with the known
+/// name it is most likely a slip for: "unknown field `rat`; did you mean `rate`? (expected one
+/// of …)", as sweep files and agency names are told. `None` for every other message; the
+/// message as it was, in a planner's words ("value", not serde's "variant"), when no known name
+/// is close.
+fn suggest_known_name(m: &str) -> Option<String> {
+    let (what, rest) = ["unknown field `", "unknown variant `"]
+        .iter()
+        .find_map(|p| m.strip_prefix(p).map(|rest| (&p[..p.len() - 1], rest)))?;
+    let (name, expected) = rest.split_once('`')?;
+    let expected = expected.strip_prefix(", ")?;
+    let known: Vec<String> = expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    // "variant" is serde's word; a planner wrote a value.
+    let what = if what == "unknown variant " {
+        "unknown value "
+    } else {
+        what
+    };
+    Some(match nearest_within(name, &known) {
+        Some(near) => format!("{what}`{name}`; did you mean `{near}`? ({expected})"),
+        None => format!("{what}`{name}`, {expected}"),
+    })
+}
+
+/// The candidate nearest `name`, when it is close enough to be a slip of the keyboard (at most
+/// two edits, and fewer than the name's length).
+pub fn nearest_within(name: &str, candidates: &[String]) -> Option<String> {
+    nearest(name, candidates, 1).into_iter().find(|c| {
+        let d = levenshtein(name, c);
+        d <= 2 && d < name.chars().count()
+    })
 }
 
 /// The range of a Rust integer type named in a serde message (`u32`, `i64`…): what a scenario
@@ -243,10 +298,44 @@ mod tests {
             plain_message("invalid type: boolean `false`, expected f64"),
             "must be a number, got false"
         );
+        assert_eq!(
+            plain_message("invalid type: string \"education\", expected a sequence"),
+            "must be a list in square brackets, got the text \"education\" \
+             (a list of one is written [\"education\"])"
+        );
+        assert_eq!(
+            plain_message("invalid type: floating point `0.1`, expected an array of length 5"),
+            "must be a list of 5 values in square brackets, got 0.1"
+        );
         // Anything else is kept as it was.
         assert_eq!(
+            plain_message("missing field `kind`"),
+            "missing field `kind`"
+        );
+    }
+
+    #[test]
+    fn a_slip_of_the_keyboard_is_told_the_name_it_was_meant_to_be() {
+        assert_eq!(
+            plain_message("unknown field `rat`, expected one of `rate`, `retreat`, `conflict`"),
+            "unknown field `rat`; did you mean `rate`? (expected one of `rate`, `retreat`, `conflict`)"
+        );
+        assert_eq!(
+            plain_message("unknown field `month`, expected `months` or `name`"),
+            "unknown field `month`; did you mean `months`? (expected `months` or `name`)"
+        );
+        assert_eq!(
+            plain_message("unknown variant `helth`, expected one of `education`, `health`"),
+            "unknown value `helth`; did you mean `health`? (expected one of `education`, `health`)"
+        );
+        // Nothing close: the known names alone, in a planner's words.
+        assert_eq!(
             plain_message("unknown variant `x`, expected one of `a`, `b`"),
-            "unknown variant `x`, expected one of `a`, `b`"
+            "unknown value `x`, expected one of `a`, `b`"
+        );
+        assert_eq!(
+            plain_message("unknown field `zzzzzz`, expected one of `rate`, `retreat`"),
+            "unknown field `zzzzzz`, expected one of `rate`, `retreat`"
         );
     }
 }

@@ -180,7 +180,7 @@ fn undeclared_tables(
     let all = || tables.iter().chain(overlay);
     let sets = |section: &str, name: &str, key: &str| all().any(|t| writes(t, section, name, key));
     let suggest = |name: &str, candidates: Vec<String>| {
-        nearest_within(name, &candidates)
+        super::error::nearest_within(name, &candidates)
             .map_or_else(|| ".".to_string(), |c| format!("; did you mean `{c}`?"))
     };
     let mut problems = Vec::new();
@@ -279,17 +279,6 @@ fn undeclared_tables(
     }
     problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     problems
-}
-
-/// The candidate nearest `name`, when it is close enough to be a slip of the keyboard (at most
-/// two edits, and fewer than the name's length).
-fn nearest_within(name: &str, candidates: &[String]) -> Option<String> {
-    super::error::nearest(name, candidates, 1)
-        .into_iter()
-        .find(|c| {
-            let d = super::error::levenshtein(name, c);
-            d <= 2 && d < name.chars().count()
-        })
 }
 
 /// A fixed-length array written with too many values: its path, the length the schema takes and

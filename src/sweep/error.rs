@@ -41,9 +41,19 @@ pub enum SweepError {
         /// expected, so that all can be fixed in one pass.
         problems: Vec<String>,
     },
-    /// The base scenario named by the sweep file is missing or invalid.
-    #[error("the sweep's base scenario: {0}")]
-    Scenario(#[source] Box<ScenarioError>),
+    /// The base scenario named by the sweep file is missing or invalid. The sweep file and the
+    /// line of its `scenario` key are named too: the base's own message names only the base, and
+    /// its path is joined to the sweep file's directory, which the user may not have expected.
+    #[error("the sweep's base scenario (`scenario` in {}{}): {source}", file.display(), line.map(|(l, _)| format!(", line {l}")).unwrap_or_default())]
+    Scenario {
+        /// The sweep file, as given.
+        file: PathBuf,
+        /// 1-based line and column of its `scenario` key.
+        line: Option<(usize, usize)>,
+        /// Why the base could not be used.
+        #[source]
+        source: Box<ScenarioError>,
+    },
     /// A point of the plan makes the scenario invalid.
     #[error("sweep point {index} ({values}) gives an invalid scenario: {source}")]
     Point {
@@ -105,7 +115,7 @@ impl SweepError {
     pub fn is_missing_file(&self) -> bool {
         match self {
             SweepError::Read { .. } => true,
-            SweepError::Scenario(e) => e.is_missing_file(),
+            SweepError::Scenario { source, .. } => source.is_missing_file(),
             _ => false,
         }
     }

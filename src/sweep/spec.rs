@@ -26,7 +26,7 @@ use toml_edit::{Item, TableLike, Value};
 use super::error::SweepError;
 use super::plan::{self, ParamValue};
 use crate::scenario::error::integer_range_of;
-pub use crate::scenario::error::{levenshtein, nearest};
+pub use crate::scenario::error::{levenshtein, nearest, nearest_within};
 use crate::scenario::load::DEFAULT_NOTE;
 use crate::scenario::locate::{Seg, format_path, line_col, parse_path, path_at};
 use crate::scenario::{Scenario, ScenarioError};
@@ -108,8 +108,11 @@ impl Metric {
     }
 }
 
+/// Rollouts per point when the sweep file does not say (`sweep --help` names it).
+pub const DEFAULT_ROLLOUTS: u64 = 1000;
+
 fn default_rollouts() -> u64 {
-    1000
+    DEFAULT_ROLLOUTS
 }
 fn default_seed() -> u64 {
     1
@@ -523,9 +526,7 @@ fn unknown_keys(text: &str) -> Vec<String> {
             .map(|s| format!(" (line {})", line_col(text, s.start).0))
             .unwrap_or_default();
         let candidates: Vec<String> = known.iter().map(|k| k.to_string()).collect();
-        let near = nearest(key.get(), &candidates, 1)
-            .into_iter()
-            .find(|k| levenshtein(key.get(), k) <= 2)
+        let near = nearest_within(key.get(), &candidates)
             .map(|k| format!("; did you mean `{k}`?"))
             .unwrap_or_default();
         format!(
@@ -690,8 +691,11 @@ impl Sweep {
         let spec = Spec::parse_with(&text, path, rollouts)?;
         let dir = path.parent().unwrap_or_else(|| Path::new("."));
         let scenario_path = dir.join(&spec.scenario);
-        let base =
-            Scenario::from_file(&scenario_path).map_err(|e| SweepError::Scenario(Box::new(e)))?;
+        let base = Scenario::from_file(&scenario_path).map_err(|e| SweepError::Scenario {
+            file: path.to_path_buf(),
+            line: key_line(&text, "scenario"),
+            source: Box::new(e),
+        })?;
         let base_table = toml::Table::try_from(&base).expect("a resolved scenario serialises");
 
         let mut problems = Vec::new();
