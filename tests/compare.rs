@@ -464,6 +464,42 @@ fn compare_report_is_self_contained_with_the_differences() {
     }
 }
 
+/// A what-if with another layout of posts meets other chance events from the same streams: the
+/// report says the matching is partial and names it; one with the same layout gets no caveat.
+#[test]
+fn the_report_names_a_scenario_whose_chance_events_are_only_partly_matched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let extra_post = tmp.path().join("extra-post.toml");
+    std::fs::write(
+        &extra_post,
+        format!(
+            "extends = {:?}\nname = \"extra-post\"\n[agencies.education.posts]\noperational = 3\n",
+            path(REFERENCE).display().to_string()
+        ),
+    )
+    .unwrap();
+    let caveat = "so part of its chance events fall on other people or money";
+    let out = tmp.path().join("cmp");
+    partnersim()
+        .arg("compare")
+        .arg(arg(REFERENCE))
+        .arg(arg(POOLED))
+        .arg(&extra_post)
+        .args(["--rollouts", "50", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains(caveat), "no caveat in the report");
+    assert!(
+        html.contains("But extra-post has other agencies, posts or funding streams than reference"),
+        "the caveat names only the unmatched scenario"
+    );
+    let (_tmp, out, _) = compare(&[REFERENCE, POOLED], &["--rollouts", "50"]);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(!html.contains(caveat), "a caveat for a matched pair");
+}
+
 #[test]
 fn report_text_is_escaped() {
     let tmp = tempfile::tempdir().unwrap();

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use crate::engine::{self, PairedRun, Pairing, RunConfig};
-use crate::model::Setup;
+use crate::model::{Level, Setup};
 use crate::scenario::Scenario;
 use crate::stats::Summary;
 use crate::stats::paired::{
@@ -81,6 +81,11 @@ pub struct Comparison {
     pub scenarios: Vec<Compared>,
     /// Every metric in the fixed output order of `compare.json` (`docs/compare.md`).
     pub metrics: Vec<MetricRow>,
+    /// Names of the scenarios whose chance events are not matched one for one with the first's:
+    /// draws are taken agency by agency, post by post and stream by stream, so a scenario with
+    /// other agencies, posts or funding streams meets other events from the same streams.
+    /// Intervals stay valid; they are just less narrowed by the pairing.
+    pub unmatched: Vec<String>,
 }
 
 impl Comparison {
@@ -215,13 +220,36 @@ pub fn from_run(
     // Output order: the three headline metrics, then challenges, then fold causes.
     let mut metrics = vec![share_row(0), median_row, share_row(1)];
     metrics.extend((2..indicators.len()).map(share_row));
+    let first = draw_layout(&scenarios[0].0);
+    let unmatched = scenarios[1..]
+        .iter()
+        .filter(|(s, _)| draw_layout(s) != first)
+        .map(|(s, _)| s.name.clone())
+        .collect();
     Comparison {
         pairing,
         rollouts: n,
         seed,
         scenarios: compared,
         metrics,
+        unmatched,
     }
+}
+
+/// What decides which chance event each draw of a month becomes (`model::draw`): the agencies
+/// in order, each post's agency and level, and the funding streams in order. Two scenarios with
+/// the same layout meet the same departures, renewals and challenges as far as their states
+/// allow; with different layouts, the draws land on other posts, agencies or streams.
+fn draw_layout(scenario: &Scenario) -> (Vec<String>, Vec<(u8, Level)>, Vec<String>) {
+    let setup = Setup::new(scenario);
+    let posts = (0..setup.n_posts)
+        .map(|p| (setup.post_agency[p], setup.post_level[p]))
+        .collect();
+    (
+        scenario.agencies.keys().cloned().collect(),
+        posts,
+        scenario.funding.keys().cloned().collect(),
+    )
 }
 
 /// Metrics in order, each an entry (two scenarios) or a list of entries (more).

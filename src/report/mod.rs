@@ -473,6 +473,25 @@ fn clear(e: &Entry) -> Option<bool> {
 
 /// A plain sentence per alternative: the change in the share well established, in the median
 /// time, and the largest clear change in a challenge.
+/// The caveat for scenarios whose chance events cannot be matched one for one with the first's
+/// (other agencies, posts or funding streams): empty when every scenario's are.
+fn unmatched_note(c: &Comparison) -> String {
+    if c.unmatched.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = c.unmatched.iter().map(|n| esc(n)).collect();
+    let (has, its, their) = if names.len() == 1 {
+        ("has", "its", "Its")
+    } else {
+        ("have", "their", "Their")
+    };
+    format!(
+        " But {} {has} other agencies, posts or funding streams than {}, so part of {its} chance events fall on other people or money: the matching, and the narrowing of {its} intervals, is only partial. {their} intervals are still valid.",
+        words::list(&names),
+        esc(&c.scenarios[0].name)
+    )
+}
+
 fn finding(c: &Comparison, j: usize) -> String {
     let first = &c.scenarios[0].summary;
     let name = &c.scenarios[j].name;
@@ -675,7 +694,8 @@ pub fn compare_report(
     );
     let pairing = match c.pairing {
         Pairing::Common => format!(
-            "Each scenario was simulated {times} with the <strong>same chance events</strong>: run 1 of every scenario meets the same staff departures, funding decisions, reorganisations and challenges as run 1 of the others, except where the change itself alters them. Differences therefore come from the change, not from luck, and are measured far more precisely than by comparing separate runs. Intervals of differences are paired 95% intervals."
+            "Each scenario was simulated {times} with the <strong>same chance events</strong>: run 1 of every scenario meets the same staff departures, funding decisions, reorganisations and challenges as run 1 of the others, except where the change itself alters them. Differences therefore come from the change, not from luck, and are measured far more precisely than by comparing separate runs. Intervals of differences are paired 95% intervals.{}",
+            unmatched_note(c)
         ),
         Pairing::Independent => format!(
             "Each scenario was simulated {times} with its <strong>own, unrelated chance events</strong> (<code>--independent</code>). Differences mix the effect of the change with luck, so their intervals are wider than with common chance events; run without <code>--independent</code> to narrow them."
