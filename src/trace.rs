@@ -71,10 +71,17 @@ impl Recorder<'_> {
                 severity,
             } => {
                 format!(
-                    "challenge raised: {} ({} {}, severity {severity:.2})",
+                    // The level is the challenge's (Table 6.1), not a post's: the agency that
+                    // feels it most may have nobody at that level.
+                    "challenge raised: {} ({} {}-level challenge, felt most by {}; severity {severity:.2})",
                     kind.key(),
-                    agency(a),
-                    level.key()
+                    if level.key().starts_with(['a', 'e', 'i', 'o', 'u']) {
+                        "an"
+                    } else {
+                        "a"
+                    },
+                    level.key(),
+                    agency(a)
                 )
             }
             Event::ChallengeResolved { kind, agency: a } => {

@@ -226,3 +226,45 @@ fn a_key_person_setback_does_not_make_steady_money_a_cliff() {
     );
     assert_eq!(seen.cliff, 0, "funding cliffs with money unchanged");
 }
+
+/// A challenge is told at its kind's level (Table 6.1) and the agency that feels it most, in words
+/// that do not claim the agency has staff at that level: Health has no interface post in the
+/// reference, yet may feel the interface-level communication challenge most.
+#[test]
+fn a_challenge_is_told_at_its_own_level_and_by_the_agency_feeling_it_most() {
+    let s = load("scenarios/reference.toml");
+    let lines: Vec<String> = (0..40)
+        .flat_map(|k| {
+            let (text, _) = trace(&s, 1, k, TraceFormat::Text);
+            text.lines()
+                .filter(|l| l.contains("challenge raised: "))
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(!lines.is_empty(), "no challenge in 40 rollouts");
+    for kind in partnersim::model::ChallengeKind::ALL {
+        let level = kind.level().key();
+        let article = if level == "strategic" { "a" } else { "an" };
+        let wanted = format!(
+            "challenge raised: {} ({article} {level}-level challenge, felt most by ",
+            kind.key(),
+        );
+        for l in lines
+            .iter()
+            .filter(|l| l.contains(&format!(": {} (", kind.key())))
+        {
+            assert!(l.contains(&wanted), "{l}");
+        }
+    }
+    for level in [
+        "a strategic-level",
+        "an operational-level",
+        "an interface-level",
+    ] {
+        assert!(
+            lines.iter().any(|l| l.contains(level)),
+            "no {level}: {lines:?}"
+        );
+    }
+}
