@@ -286,6 +286,15 @@ fn cell_label(metric: Metric, v: f64) -> String {
     }
 }
 
+/// Where `v` (in the metric's shown unit) falls on a heatmap's colour scale from `lo` to `top`:
+/// 0 lightest, 1 darkest. A share is darker where it is higher; the median is darker where it is
+/// shorter, so that its map and the well-established map are dark in the same places (one reads
+/// "sooner", the other "more often") and a median censored at the horizon is light.
+fn shade(metric: Metric, v: f64, lo: f64, top: f64) -> f64 {
+    let t = (v - lo) / (top - lo);
+    if metric.is_share() { t } else { 1.0 - t }
+}
+
 /// Light to dark blue for `t` in [0, 1].
 fn ramp(t: f64) -> RGBColor {
     let t = if t.is_finite() {
@@ -321,12 +330,17 @@ impl Chart for Heatmap<'_> {
                     (a.min(*v), b.max(*v))
                 })
         };
-        let span = if hi > lo { hi - lo } else { 1.0 };
+        let top = if hi > lo { hi } else { lo + 1.0 };
+        let (light, dark) = if self.metric.is_share() {
+            (lo, top)
+        } else {
+            (top, lo)
+        };
         let note = format!(
-            "colour: {} ({} to {})",
+            "colour: {}, light {} to dark {}",
             axis_label(self.metric).to_lowercase(),
-            tick(lo),
-            tick(if hi > lo { hi } else { lo + 1.0 })
+            tick(light),
+            tick(dark)
         );
         let (width, _) = root.dim_in_pixel();
         root.draw_text(
@@ -360,7 +374,7 @@ impl Chart for Heatmap<'_> {
         for (i, row) in self.z.iter().enumerate() {
             for (j, v) in row.iter().enumerate() {
                 let v = shown(self.metric, *v);
-                let t = (v - lo) / span;
+                let t = shade(self.metric, v, lo, top);
                 let (x, y) = (i as f64, j as f64);
                 chart
                     .draw_series(std::iter::once(Rectangle::new(
@@ -567,5 +581,14 @@ mod tests {
         assert_eq!(cell_label(median, 72.5), "72.5");
         assert_eq!(cell_label(median, f64::NAN), "–");
         assert_eq!(cell_label(Metric::WellEstablished, 62.0), "62.0");
+    }
+
+    #[test]
+    fn darker_is_more_often_for_a_share_and_sooner_for_the_median() {
+        let median = Metric::MedianMonthsToWellEstablished;
+        assert_eq!(shade(median, 63.0, 63.0, 73.0), 1.0);
+        assert_eq!(shade(median, 73.0, 63.0, 73.0), 0.0);
+        assert_eq!(shade(Metric::WellEstablished, 100.0, 0.0, 100.0), 1.0);
+        assert_eq!(shade(Metric::Folded, 0.0, 0.0, 100.0), 0.0);
     }
 }
