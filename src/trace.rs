@@ -23,6 +23,9 @@ struct Recorder<'a> {
     streams: &'a [String],
     format: TraceFormat,
     events: Vec<String>,
+    /// The month's fold, held back from `events` so that the text tells it after the clocks that
+    /// ran out (cause, then consequence), wherever it falls among the month's events.
+    folded: Option<String>,
     out: String,
 }
 
@@ -73,7 +76,7 @@ impl Recorder<'_> {
                 format!(
                     // The level is the challenge's (Table 6.1), not a post's: the agency that
                     // feels it most may have nobody at that level.
-                    "challenge raised: {} ({} {}-level challenge, felt most by {}; severity {severity:.2})",
+                    "challenge raised: {} ({} {}-level challenge, felt most by {}, severity {severity:.2})",
                     kind.key(),
                     if level.key().starts_with(['a', 'e', 'i', 'o', 'u']) {
                         "an"
@@ -102,7 +105,11 @@ impl Recorder<'_> {
 impl Observer for Recorder<'_> {
     fn event(&mut self, _month: u32, event: Event) {
         let text = self.describe(&event);
-        self.events.push(text);
+        if matches!(event, Event::Folded { .. }) && self.format == TraceFormat::Text {
+            self.folded = Some(text);
+        } else {
+            self.events.push(text);
+        }
     }
 
     fn month_end(&mut self, setup: &Setup, st: &State) {
@@ -134,9 +141,6 @@ impl Observer for Recorder<'_> {
                     active.join(", ")
                 )
                 .expect("write to string");
-                // Folding is the month's last event; it is told after the clocks that ran out,
-                // so that the month reads as cause, then consequence.
-                let folded = st.folded.is_some().then(|| self.events.pop()).flatten();
                 for e in self.events.drain(..) {
                     writeln!(self.out, "           - {e}").expect("write to string");
                 }
@@ -152,7 +156,7 @@ impl Observer for Recorder<'_> {
                 for risk in fold_risks(setup, st, self.agencies) {
                     writeln!(self.out, "           ! fold risk: {risk}").expect("write to string");
                 }
-                if let Some(e) = folded {
+                if let Some(e) = self.folded.take() {
                     writeln!(self.out, "           - {e}").expect("write to string");
                 }
             }
@@ -203,7 +207,7 @@ fn fold_risks(setup: &Setup, st: &State, agencies: &[String]) -> Vec<String> {
     }
     if st.low_funding > 0 {
         risks.push(format!(
-            "funding adequacy {:.3} is below its floor {} ({} of {} months)",
+            "money/need (funding adequacy) {:.3} is below its floor {} ({} of {} months)",
             st.funding_factor, fp.funding_floor, st.low_funding, fp.months
         ));
     }
@@ -262,6 +266,7 @@ pub fn trace(scenario: &Scenario, seed: u64, index: u64, format: TraceFormat) ->
         streams: &streams,
         format,
         events: Vec::new(),
+        folded: None,
         out: String::new(),
     };
     if format == TraceFormat::Csv {

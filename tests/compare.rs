@@ -464,27 +464,37 @@ fn compare_report_is_self_contained_with_the_differences() {
     }
 }
 
-/// A what-if with another layout of posts meets other chance events from the same streams: the
-/// report says the matching is partial and names it; one with the same layout gets no caveat.
+/// What-ifs whose draws go to other posts or streams than the first's are not matched with it:
+/// the report says so and names them, and `compare.json` marks them; a lever that changes no
+/// count (pooling) gets no caveat.
 #[test]
-fn the_report_names_a_scenario_whose_chance_events_are_only_partly_matched() {
+fn the_report_names_scenarios_whose_chance_events_are_not_matched() {
     let tmp = tempfile::tempdir().unwrap();
-    let extra_post = tmp.path().join("extra-post.toml");
-    std::fs::write(
-        &extra_post,
-        format!(
-            "extends = {:?}\nname = \"extra-post\"\n[agencies.education.posts]\noperational = 3\n",
+    let what_if = |name: &str, body: &str| {
+        let file = tmp.path().join(format!("{name}.toml"));
+        let text = format!(
+            "extends = {:?}\nname = \"{name}\"\n{body}",
             path(REFERENCE).display().to_string()
-        ),
-    )
-    .unwrap();
-    let caveat = "so part of its chance events fall on other people or money";
+        );
+        std::fs::write(&file, text).unwrap();
+        file
+    };
+    let extra_post = what_if(
+        "extra-post",
+        "[agencies.education.posts]\noperational = 3\n",
+    );
+    let extra_grant = what_if(
+        "extra-grant",
+        "[funding.second]\nsource = \"grant\"\nmonthly = 5.0\nterm_months = 24\n",
+    );
+    let caveat = "are drawn in another order and are not matched with reference";
     let out = tmp.path().join("cmp");
     partnersim()
         .arg("compare")
         .arg(arg(REFERENCE))
-        .arg(arg(POOLED))
         .arg(&extra_post)
+        .arg(arg(POOLED))
+        .arg(&extra_grant)
         .args(["--rollouts", "50", "--out"])
         .arg(&out)
         .assert()
@@ -492,12 +502,22 @@ fn the_report_names_a_scenario_whose_chance_events_are_only_partly_matched() {
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains(caveat), "no caveat in the report");
     assert!(
-        html.contains("But extra-post has other agencies, posts or funding streams than reference"),
-        "the caveat names only the unmatched scenario"
+        html.contains("But extra-post and extra-grant have a different number of agencies, posts or funding streams than reference"),
+        "the caveat names the unmatched scenarios only"
     );
-    let (_tmp, out, _) = compare(&[REFERENCE, POOLED], &["--rollouts", "50"]);
+    assert!(html.contains("Their intervals remain valid"));
+    let json = read_json(&out.join("compare.json"));
+    let matched: Vec<bool> = json["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["draws_matched"].as_bool().unwrap())
+        .collect();
+    assert_eq!(matched, [true, false, true, false]);
+    let (_tmp, out, json) = compare(&[REFERENCE, POOLED], &["--rollouts", "50"]);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(!html.contains(caveat), "a caveat for a matched pair");
+    assert_eq!(json["scenarios"][1]["draws_matched"], true);
 }
 
 #[test]

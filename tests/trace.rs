@@ -126,7 +126,10 @@ fn when_lead_and_funding_clocks_run_out_together_the_lead_is_the_cause() {
     }
     let (text, _) = trace(&s, 1, 0, TraceFormat::Text);
     assert!(text.contains("FOLDED: lead_commitment"), "{text}");
-    for clock in ["lead agency education's commitment", "funding adequacy"] {
+    for clock in [
+        "lead agency education's commitment",
+        "money/need (funding adequacy)",
+    ] {
         assert!(
             text.lines()
                 .any(|l| l.contains(clock) && l.contains(&format!("({limit} of {limit} months)"))),

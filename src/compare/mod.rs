@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use crate::engine::{self, PairedRun, Pairing, RunConfig};
-use crate::model::{Level, Setup};
+use crate::model::Setup;
 use crate::scenario::Scenario;
 use crate::stats::Summary;
 use crate::stats::paired::{
@@ -27,6 +27,11 @@ pub struct Compared {
     pub seed: u64,
     /// Its headline results, with exactly the keys and meaning of `summary.json`.
     pub summary: Summary,
+    /// Whether its random draws go to the same agencies, posts and funding streams as the first
+    /// scenario's ([`draw_layout`]; always true for the first). When they do not, its staffing,
+    /// pressure, contact or funding draws are taken in another order, so those chance events are
+    /// not matched with the first's: its intervals stay valid but pairing narrows them less.
+    pub draws_matched: bool,
 }
 
 /// One metric of one scenario against the first: `a` is the first scenario's value, `b` this
@@ -81,11 +86,6 @@ pub struct Comparison {
     pub scenarios: Vec<Compared>,
     /// Every metric in the fixed output order of `compare.json` (`docs/compare.md`).
     pub metrics: Vec<MetricRow>,
-    /// Names of the scenarios whose chance events are not matched one for one with the first's:
-    /// draws are taken agency by agency, post by post and stream by stream, so a scenario with
-    /// other agencies, posts or funding streams meets other events from the same streams.
-    /// Intervals stay valid; they are just less narrowed by the pairing.
-    pub unmatched: Vec<String>,
 }
 
 impl Comparison {
@@ -144,6 +144,7 @@ pub fn from_run(
 ) -> Comparison {
     assert_eq!(scenarios.len(), run.aggregates.len());
     let seed = config.seed;
+    let first_layout = draw_layout(&scenarios[0].0);
     let compared: Vec<Compared> = scenarios
         .iter()
         .zip(&run.aggregates)
@@ -155,6 +156,7 @@ pub fn from_run(
                 file: file.clone(),
                 seed: seed_j,
                 summary: Summary::new(&s.name, s.model.key(), seed_j, agg),
+                draws_matched: draw_layout(s) == first_layout,
             }
         })
         .collect();
@@ -220,35 +222,27 @@ pub fn from_run(
     // Output order: the three headline metrics, then challenges, then fold causes.
     let mut metrics = vec![share_row(0), median_row, share_row(1)];
     metrics.extend((2..indicators.len()).map(share_row));
-    let first = draw_layout(&scenarios[0].0);
-    let unmatched = scenarios[1..]
-        .iter()
-        .filter(|(s, _)| draw_layout(s) != first)
-        .map(|(s, _)| s.name.clone())
-        .collect();
     Comparison {
         pairing,
         rollouts: n,
         seed,
         scenarios: compared,
         metrics,
-        unmatched,
     }
 }
 
-/// What decides which chance event each draw of a month becomes (`model::draw`): the agencies
-/// in order, each post's agency and level, and the funding streams in order. Two scenarios with
-/// the same layout meet the same departures, renewals and challenges as far as their states
-/// allow; with different layouts, the draws land on other posts, agencies or streams.
-fn draw_layout(scenario: &Scenario) -> (Vec<String>, Vec<(u8, Level)>, Vec<String>) {
+/// What decides which post, agency, pair or stream each draw goes to (`model::draw`): every
+/// process takes a fixed number of draws a month in a fixed order — staffing one per post (and
+/// one per post at the start), budget pressure one per agency, contacts one per agency pair,
+/// funding one per stream; challenges and milestones a fixed number whatever the scenario. So
+/// the agency count, each post's agency and the stream count decide the match; names, levels
+/// and values do not.
+fn draw_layout(scenario: &Scenario) -> (usize, Vec<u8>, usize) {
     let setup = Setup::new(scenario);
-    let posts = (0..setup.n_posts)
-        .map(|p| (setup.post_agency[p], setup.post_level[p]))
-        .collect();
     (
-        scenario.agencies.keys().cloned().collect(),
-        posts,
-        scenario.funding.keys().cloned().collect(),
+        setup.n_agencies,
+        setup.post_agency[..setup.n_posts].to_vec(),
+        setup.n_streams,
     )
 }
 

@@ -274,25 +274,31 @@ pub struct Heatmap<'a> {
     pub z: Vec<Vec<f64>>,
 }
 
-/// A heatmap cell's text: a share to a tenth of a per cent; a median in whole months, with a
-/// half where it falls between two rollouts' months; "–" for no estimate.
+/// A heatmap cell's text: a share to a tenth of a per cent; a median in whole months (it is a
+/// rollout's month, `sweep::metrics`, so a decimal would only add a ".0"); "–" for no estimate.
 fn cell_label(metric: Metric, v: f64) -> String {
     if !v.is_finite() {
         "–".into()
-    } else if metric.is_share() || v.fract() != 0.0 {
+    } else if metric.is_share() {
         format!("{v:.1}")
     } else {
         format!("{v:.0}")
     }
 }
 
-/// Where `v` (in the metric's shown unit) falls on a heatmap's colour scale from `lo` to `top`:
+/// Where `v` (in the metric's shown unit) falls on a heatmap's colour scale from `lo` to `hi`:
 /// 0 lightest, 1 darkest. A share is darker where it is higher; the median is darker where it is
 /// shorter, so that its map and the well-established map are dark in the same places (one reads
 /// "sooner", the other "more often") and a median censored at the horizon is light.
-fn shade(metric: Metric, v: f64, lo: f64, top: f64) -> f64 {
-    let t = (v - lo) / (top - lo);
-    if metric.is_share() { t } else { 1.0 - t }
+fn shade(metric: Metric, v: f64, lo: f64, hi: f64) -> f64 {
+    if metric.is_share() {
+        (v - lo) / (hi - lo)
+    } else if hi > lo {
+        (hi - v) / (hi - lo)
+    } else {
+        // One median over the whole grid: nothing is sooner, so light.
+        0.0
+    }
 }
 
 /// Light to dark blue for `t` in [0, 1].
@@ -330,18 +336,25 @@ impl Chart for Heatmap<'_> {
                     (a.min(*v), b.max(*v))
                 })
         };
-        let top = if hi > lo { hi } else { lo + 1.0 };
         let (light, dark) = if self.metric.is_share() {
-            (lo, top)
+            (lo, hi)
         } else {
-            (top, lo)
+            (hi, lo)
         };
-        let note = format!(
-            "colour: {}, light {} to dark {}",
-            axis_label(self.metric).to_lowercase(),
-            tick(light),
-            tick(dark)
-        );
+        let note = if hi > lo || self.metric.is_share() {
+            format!(
+                "colour: {}, light {} to dark {}",
+                axis_label(self.metric).to_lowercase(),
+                tick(light),
+                tick(dark)
+            )
+        } else {
+            // One value (or none) over the whole grid: no scale to name, and every cell light.
+            format!(
+                "colour: {}, the same in every cell",
+                axis_label(self.metric).to_lowercase()
+            )
+        };
         let (width, _) = root.dim_in_pixel();
         root.draw_text(
             &note,
@@ -374,7 +387,7 @@ impl Chart for Heatmap<'_> {
         for (i, row) in self.z.iter().enumerate() {
             for (j, v) in row.iter().enumerate() {
                 let v = shown(self.metric, *v);
-                let t = shade(self.metric, v, lo, top);
+                let t = shade(self.metric, v, lo, hi);
                 let (x, y) = (i as f64, j as f64);
                 chart
                     .draw_series(std::iter::once(Rectangle::new(
@@ -578,7 +591,6 @@ mod tests {
     fn cells_show_whole_months_and_tenths_of_a_per_cent() {
         let median = Metric::MedianMonthsToWellEstablished;
         assert_eq!(cell_label(median, 73.0), "73");
-        assert_eq!(cell_label(median, 72.5), "72.5");
         assert_eq!(cell_label(median, f64::NAN), "–");
         assert_eq!(cell_label(Metric::WellEstablished, 62.0), "62.0");
     }
@@ -590,5 +602,8 @@ mod tests {
         assert_eq!(shade(median, 73.0, 63.0, 73.0), 0.0);
         assert_eq!(shade(Metric::WellEstablished, 100.0, 0.0, 100.0), 1.0);
         assert_eq!(shade(Metric::Folded, 0.0, 0.0, 100.0), 0.0);
+        // Every cell censored at 73: light, not the darkest.
+        assert_eq!(shade(median, 73.0, 73.0, 73.0), 0.0);
+        assert_eq!(shade(median, 72.0, 72.0, 73.0), 1.0);
     }
 }

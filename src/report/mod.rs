@@ -471,27 +471,34 @@ fn clear(e: &Entry) -> Option<bool> {
     }
 }
 
-/// A plain sentence per alternative: the change in the share well established, in the median
-/// time, and the largest clear change in a challenge.
-/// The caveat for scenarios whose chance events cannot be matched one for one with the first's
-/// (other agencies, posts or funding streams): empty when every scenario's are.
+/// The caveat for scenarios whose draws go to other agencies, posts or streams than the first's
+/// (`Compared::draws_matched`): a reader told "same chance events" would otherwise take their
+/// intervals to be as narrow as pairing makes them. Empty when every scenario's are matched.
 fn unmatched_note(c: &Comparison) -> String {
-    if c.unmatched.is_empty() {
+    let names: Vec<String> = c
+        .scenarios
+        .iter()
+        .filter(|s| !s.draws_matched)
+        .map(|s| esc(&s.name))
+        .collect();
+    if names.is_empty() {
         return String::new();
     }
-    let names: Vec<String> = c.unmatched.iter().map(|n| esc(n)).collect();
     let (has, its, their) = if names.len() == 1 {
         ("has", "its", "Its")
     } else {
         ("have", "their", "Their")
     };
     format!(
-        " But {} {has} other agencies, posts or funding streams than {}, so part of {its} chance events fall on other people or money: the matching, and the narrowing of {its} intervals, is only partial. {their} intervals are still valid.",
+        " But {} {has} a different number of agencies, posts or funding streams than {}, or posts in other agencies: {its} staff departures and appointments, budget pressures, contacts or funding renewals are drawn in another order and are not matched with {}'s (challenges and chance milestones still are). {their} intervals remain valid but are less narrowed by the pairing.",
         words::list(&names),
+        esc(&c.scenarios[0].name),
         esc(&c.scenarios[0].name)
     )
 }
 
+/// A plain sentence per alternative: the change in the share well established, in the median
+/// time, and the largest clear change in a challenge.
 fn finding(c: &Comparison, j: usize) -> String {
     let first = &c.scenarios[0].summary;
     let name = &c.scenarios[j].name;

@@ -120,6 +120,7 @@ pub fn plain_message_for(message: &str, field: Option<(u32, u32)>) -> String {
         (None, "a boolean") => "true or false".to_string(),
         (None, "a string" | "a borrowed string") => "text in quotes".to_string(),
         (None, "a sequence") => "a list in square brackets".to_string(),
+        (None, "an array of length 1") => "a list of one value in square brackets".to_string(),
         (None, e) if e.starts_with("an array of length ") => {
             format!(
                 "a list of {} values in square brackets",
@@ -137,9 +138,14 @@ pub fn plain_message_for(message: &str, field: Option<(u32, u32)>) -> String {
                 .strip_prefix("string ")
                 .map(|v| format!("the text {v}"))
         })
-        .unwrap_or_else(|| found.to_string());
+        .unwrap_or_else(|| match found {
+            // serde's word for a TOML table.
+            "map" => "a table".to_string(),
+            other => other.to_string(),
+        });
     let Some((lo, hi)) = integer else {
-        // One name where a list is wanted: show the list of one.
+        // A single name where a list is wanted is the likeliest slip (`funds_posts = "education"`):
+        // showing the list of one fixes it in one step.
         let one = match found.strip_prefix("the text ") {
             Some(text) if expected == "a sequence" => {
                 format!(" (a list of one is written [{text}])")
@@ -306,6 +312,10 @@ mod tests {
         assert_eq!(
             plain_message("invalid type: floating point `0.1`, expected an array of length 5"),
             "must be a list of 5 values in square brackets, got 0.1"
+        );
+        assert_eq!(
+            plain_message("invalid type: map, expected a sequence"),
+            "must be a list in square brackets, got a table"
         );
         // Anything else is kept as it was.
         assert_eq!(
