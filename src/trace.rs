@@ -144,7 +144,7 @@ impl Observer for Recorder<'_> {
                 for e in self.events.drain(..) {
                     writeln!(self.out, "           - {e}").expect("write to string");
                 }
-                if st.progress >= 1.0 && st.stage < crate::model::Stage::WellEstablished {
+                if st.held_at_gate() {
                     writeln!(
                         self.out,
                         "           = held at the gate: {} waits for {}",
@@ -162,7 +162,7 @@ impl Observer for Recorder<'_> {
             }
             TraceFormat::Csv => {
                 let mut row = format!(
-                    "{},{},{},{},{},{},{},{}",
+                    "{},{},{},{},{},{},{},{},{}",
                     st.month,
                     st.stage.key(),
                     st.progress,
@@ -170,7 +170,8 @@ impl Observer for Recorder<'_> {
                     st.binding.key(),
                     st.adequacy,
                     trust,
-                    vacant
+                    vacant,
+                    u8::from(st.held_at_gate())
                 );
                 for a in 0..n {
                     write!(row, ",{}", st.commitment[a]).expect("write to string");
@@ -270,7 +271,7 @@ pub fn trace(scenario: &Scenario, seed: u64, index: u64, format: TraceFormat) ->
         out: String::new(),
     };
     if format == TraceFormat::Csv {
-        let mut header = "month,stage,progress,readiness,binding_factor,funding_adequacy,mean_trust,vacant_posts".to_string();
+        let mut header = "month,stage,progress,readiness,binding_factor,funding_adequacy,mean_trust,vacant_posts,held_at_gate".to_string();
         for a in &agencies {
             write!(header, ",commitment_{a}").expect("write to string");
         }

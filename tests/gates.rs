@@ -156,3 +156,44 @@ fn the_report_and_the_trace_name_the_gate() {
         "{trace}"
     );
 }
+
+/// The trace's two formats agree with the engine: the CSV's `held_at_gate` column is 1 in
+/// exactly the months the text marks "= held at the gate", and they add up to the rollout's
+/// `Outcome::held_at_gate`.
+#[test]
+fn the_trace_csv_marks_the_same_months_as_the_text_and_the_engine() {
+    use partnersim::trace::{TraceFormat, trace};
+    let tmp = tempfile::tempdir().unwrap();
+    let s = Scenario::from_file(&stuck(tmp.path())).unwrap();
+    let mut total = 0;
+    for k in 0..20 {
+        let (csv, outcome) = trace(&s, 1, k, TraceFormat::Csv);
+        let mut lines = csv.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let col = header.iter().position(|h| *h == "held_at_gate").unwrap();
+        let month = header.iter().position(|h| *h == "month").unwrap();
+        let csv_months: Vec<String> = lines
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .filter(|f| f[col] == "1")
+            .map(|f| f[month].to_string())
+            .collect();
+        let (text, _) = trace(&s, 1, k, TraceFormat::Text);
+        let mut text_months = Vec::new();
+        let mut current = String::new();
+        for l in text.lines() {
+            if let Some(rest) = l.strip_prefix("month ") {
+                current = rest.split_whitespace().next().unwrap().to_string();
+            } else if l.trim_start().starts_with("= held at the gate:") {
+                text_months.push(current.clone());
+            }
+        }
+        assert_eq!(csv_months, text_months, "rollout {k}");
+        assert_eq!(
+            csv_months.len() as u32,
+            outcome.held_at_gate.iter().sum::<u32>(),
+            "rollout {k}"
+        );
+        total += csv_months.len();
+    }
+    assert!(total > 0, "the stuck scenario is held at its gate");
+}

@@ -196,9 +196,7 @@ fn months<const NA: usize, R: Rng, O: Observer>(
     for _ in 0..setup.months {
         model::step_with::<NA, R, O>(setup, state, streams, obs);
         binding[state.binding.index()] += 1;
-        // Progress is set to 0 when a stage is left, so complete progress at the end of a month
-        // means the gate stayed closed (a folded rollout is past every gate).
-        if state.progress >= 1.0 && state.stage < Stage::WellEstablished {
+        if state.held_at_gate() {
             held_at_gate[state.stage.index()] += 1;
         }
         obs.month_end(setup, state);

@@ -333,6 +333,15 @@ impl State {
         self.stage
     }
 
+    /// True when the month ended with the stage's progress complete but the gate out of it
+    /// closed: what held the initiative back then was the gate ([`Stage::gate`]), not the lowest
+    /// factor, which only sets the pace. Progress is set to 0 when a stage is left, and a folded
+    /// rollout is past every gate.
+    #[inline(always)]
+    pub fn held_at_gate(&self) -> bool {
+        self.progress >= 1.0 && self.stage < Stage::WellEstablished
+    }
+
     /// True when the milestone has been reached.
     #[inline(always)]
     pub fn has(&self, m: Milestone) -> bool {
