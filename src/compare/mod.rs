@@ -144,7 +144,7 @@ pub fn from_run(
 ) -> Comparison {
     assert_eq!(scenarios.len(), run.aggregates.len());
     let seed = config.seed;
-    let first_layout = draw_layout(&scenarios[0].0);
+    let layouts: Vec<_> = scenarios.iter().map(|(s, _)| draw_layout(s)).collect();
     let compared: Vec<Compared> = scenarios
         .iter()
         .zip(&run.aggregates)
@@ -156,7 +156,7 @@ pub fn from_run(
                 file: file.clone(),
                 seed: seed_j,
                 summary: Summary::new(&s.name, s.model.key(), seed_j, agg),
-                draws_matched: draw_layout(s) == first_layout,
+                draws_matched: layouts[j] == layouts[0],
             }
         })
         .collect();

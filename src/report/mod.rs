@@ -154,29 +154,19 @@ fn stopped(s: &Summary) -> String {
     )
     .expect("write to string");
     out.push_str("<p class=\"note\">An initiative that became well established can slip back a stage later (for example when a key person leaves or money falls away), so the share well established at the end can be below the share that ever got there.</p>\n");
-    let rows: Vec<Vec<Cell>> = Stage::ALL
-        .iter()
-        .map(|st| {
-            let share = share_of(&s.stage_at_horizon.0, st.key());
-            vec![
-                Cell::Raw(format!(
-                    "{}{}",
-                    swatch(&stage_css(*st)),
-                    esc(&capitalise(words::stage(*st)))
-                )),
-                Cell::Num(pct(share)),
-                Cell::Raw(bar(share, &stage_css(*st), 180)),
-            ]
-        })
-        .collect();
-    out.push_str(&table(
-        &[
-            Cell::Text("Stage".into()),
-            Cell::Num("Share".into()),
-            Cell::Text(String::new()),
-        ],
-        &rows,
-    ));
+    let rows = Stage::ALL.iter().map(|st| {
+        let label = Cell::Raw(format!(
+            "{}{}",
+            swatch(&stage_css(*st)),
+            esc(&capitalise(words::stage(*st)))
+        ));
+        ShareRow::new(
+            vec![label],
+            share_of(&s.stage_at_horizon.0, st.key()),
+            stage_css(*st),
+        )
+    });
+    out.push_str(&share_table(&["Stage"], "Share", rows));
 
     out.push_str("<h3>Why some folded</h3>\n");
     if s.folded.share == 0.0 {
@@ -197,25 +187,15 @@ fn stopped(s: &Summary) -> String {
             pct(s.folded.share)
         )
         .expect("write to string");
-        let rows: Vec<Vec<Cell>> = FoldCause::ALL
-            .iter()
-            .map(|c| {
-                let share = share_of(&s.folded.causes.0, c.key());
-                vec![
-                    Cell::Text(capitalise(words::fold_cause(*c))),
-                    Cell::Num(pct(share)),
-                    Cell::Raw(bar(share, "#8a8a8a", 180)),
-                ]
-            })
-            .collect();
-        out.push_str(&table(
-            &[
-                Cell::Text("Reason".into()),
-                Cell::Num("Share".into()),
-                Cell::Text(String::new()),
-            ],
-            &rows,
-        ));
+        let rows = FoldCause::ALL.iter().map(|c| {
+            let label = Cell::Text(capitalise(words::fold_cause(*c)));
+            ShareRow::new(
+                vec![label],
+                share_of(&s.folded.causes.0, c.key()),
+                "#8a8a8a",
+            )
+        });
+        out.push_str(&share_table(&["Reason"], "Share", rows));
     }
 
     out.push_str("<h3>Challenges met along the way</h3>\n<p>The seven challenges NFER interviewees named (Table 6.1), and how often a simulated initiative met each at least once, most common first.</p>\n");
@@ -224,27 +204,12 @@ fn stopped(s: &Summary) -> String {
         .map(|c| (*c, share_of(&s.challenges.0, c.key())))
         .collect();
     challenges.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let rows: Vec<Vec<Cell>> = challenges
-        .iter()
-        .map(|(c, share)| {
-            let (name, what) = words::challenge(*c);
-            vec![
-                Cell::Text(name.into()),
-                Cell::Text(what.into()),
-                Cell::Num(pct(*share)),
-                Cell::Raw(bar(*share, "#1f6fb4", 180)),
-            ]
-        })
-        .collect();
-    out.push_str(&table(
-        &[
-            Cell::Text("Challenge".into()),
-            Cell::Text("What it covers".into()),
-            Cell::Num("Met".into()),
-            Cell::Text(String::new()),
-        ],
-        &rows,
-    ));
+    let rows = challenges.iter().map(|(c, share)| {
+        let (name, what) = words::challenge(*c);
+        let labels = vec![Cell::Text(name.into()), Cell::Text(what.into())];
+        ShareRow::new(labels, *share, "#1f6fb4")
+    });
+    out.push_str(&share_table(&["Challenge", "What it covers"], "Met", rows));
 
     out.push_str(&held_at_gate(s));
     out.push_str("<h3>What slowed progress most</h3>\n<p>Each month, the pace of progress is set by the weakest of the nine key factors NFER interviewees named (Table 7.1). This is how often each factor was the weakest, as a share of all simulated months. A factor sets the pace only: where progress is complete and a gate is closed (above), the gate is what holds the initiative back.</p>\n");
@@ -262,24 +227,11 @@ fn stopped(s: &Summary) -> String {
         )
         .expect("write to string");
     }
-    let rows: Vec<Vec<Cell>> = factors
-        .iter()
-        .map(|(f, share)| {
-            vec![
-                Cell::Text(capitalise(words::factor(*f))),
-                Cell::Num(pct(*share)),
-                Cell::Raw(bar(*share, "#5b636b", 180)),
-            ]
-        })
-        .collect();
-    out.push_str(&table(
-        &[
-            Cell::Text("Key factor".into()),
-            Cell::Num("Weakest in".into()),
-            Cell::Text(String::new()),
-        ],
-        &rows,
-    ));
+    let rows = factors.iter().map(|(f, share)| {
+        let label = Cell::Text(capitalise(words::factor(*f)));
+        ShareRow::new(vec![label], *share, "#5b636b")
+    });
+    out.push_str(&share_table(&["Key factor"], "Weakest in", rows));
     out
 }
 
@@ -307,28 +259,56 @@ fn held_at_gate(s: &Summary) -> String {
         esc(top.gate())
     )
     .expect("write to string");
-    let rows: Vec<Vec<Cell>> = gates
+    let rows = gates
         .iter()
         .filter(|(_, share)| *share > 0.0)
         .map(|(st, share)| {
-            vec![
+            let labels = vec![
                 Cell::Text(capitalise(words::stage(*st))),
                 Cell::Text(st.gate().to_string()),
-                Cell::Num(pct(*share)),
-                Cell::Raw(bar(*share, "#5b636b", 180)),
-            ]
-        })
-        .collect();
-    out.push_str(&table(
-        &[
-            Cell::Text("Stage".into()),
-            Cell::Text("Its gate waits for".into()),
-            Cell::Num("Held in".into()),
-            Cell::Text(String::new()),
-        ],
-        &rows,
+            ];
+            ShareRow::new(labels, *share, "#5b636b")
+        });
+    out.push_str(&share_table(
+        &["Stage", "Its gate waits for"],
+        "Held in",
+        rows,
     ));
     out
+}
+
+/// One row of a [`share_table`]: its label cells, the share (0 to 1) and the bar's colour.
+struct ShareRow {
+    labels: Vec<Cell>,
+    share: f64,
+    colour: String,
+}
+
+impl ShareRow {
+    fn new(labels: Vec<Cell>, share: f64, colour: impl Into<String>) -> ShareRow {
+        ShareRow {
+            labels,
+            share,
+            colour: colour.into(),
+        }
+    }
+}
+
+/// The run report's tables of shares (stages, fold causes, challenges, gates, factors) share one
+/// layout: label columns, the share as a percentage under `share_head`, and a bar of it.
+fn share_table(labels: &[&str], share_head: &str, rows: impl Iterator<Item = ShareRow>) -> String {
+    let mut head: Vec<Cell> = labels.iter().map(|l| Cell::Text(l.to_string())).collect();
+    head.push(Cell::Num(share_head.into()));
+    head.push(Cell::Text(String::new()));
+    let rows: Vec<Vec<Cell>> = rows
+        .map(|r| {
+            let mut cells = r.labels;
+            cells.push(Cell::Num(pct(r.share)));
+            cells.push(Cell::Raw(bar(r.share, &r.colour, 180)));
+            cells
+        })
+        .collect();
+    table(&head, &rows)
 }
 
 fn capitalise(s: &str) -> String {
