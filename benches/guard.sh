@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Instruction-count guard for the monthly step (see benches/budget.toml).
 #
-# Counts the instructions spent inside the rollout kernel under callgrind
-# (engine::rollout::kernel_v3 or kernel_portable, whichever this CPU runs; never inlined),
+# Counts the instructions spent inside the kernel `partnersim run` uses under callgrind
+# (engine::rollout::kernel_lanes_v3 or kernel_lanes_portable, whichever this CPU runs; never
+# inlined: several rollouts advanced together, model::lanes),
 # divides by the professional-months simulated, and compares with that kernel's committed
 # budget. Start-up and output (parsing, charts, files) are counted and printed separately, so
 # the budget is about the model alone. Prints the figures either way.
@@ -33,14 +34,14 @@ run() {
 }
 kernel=$(run "--toggle-collect=*engine::rollout::kernel_*")
 # Each kernel has its own budget: the x86-64-v3 copy does the same work in fewer instructions.
-if grep -q 'engine::rollout::kernel_v3' "$scratch/cg.out"; then
-  name=x86-64-v3
+if grep -q 'engine::rollout::kernel_lanes_v3' "$scratch/cg.out"; then
+  name="x86-64-v3 lanes"
   budget=$(value v3_instructions_per_professional_month)
-elif grep -q 'engine::rollout::kernel_portable' "$scratch/cg.out"; then
-  name=portable
+elif grep -q 'engine::rollout::kernel_lanes_portable' "$scratch/cg.out"; then
+  name="portable lanes"
   budget=$(value portable_instructions_per_professional_month)
 else
-  echo "guard: FAIL: neither kernel ran (no engine::rollout::kernel_* in the profile)" >&2
+  echo "guard: FAIL: neither lanes kernel ran (no engine::rollout::kernel_lanes_* in the profile)" >&2
   exit 1
 fi
 if [ -z "$kernel" ] || [ "$kernel" -eq 0 ]; then

@@ -5,8 +5,9 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use partnersim::engine::{self, RunConfig, simulate, streams_for};
-use partnersim::model::{Setup, State};
+use partnersim::engine::{self, RunConfig, simulate, simulate_lanes, streams_for};
+use partnersim::model::lanes::{LANES, LaneState};
+use partnersim::model::{Setup, Stage, State};
 use partnersim::scenario::Scenario;
 
 fn reference() -> (Scenario, Setup) {
@@ -29,6 +30,37 @@ fn one_rollout(c: &mut Criterion) {
             index += 1;
             let mut streams = streams_for(1, index);
             black_box(simulate(&setup, &mut state, &mut streams, &mut ()))
+        })
+    });
+    group.finish();
+}
+
+/// The kernel `run` uses: [`LANES`] rollouts advanced together (model::lanes).
+fn lanes(c: &mut Criterion) {
+    let (scenario, setup) = reference();
+    let mut group = c.benchmark_group("lanes");
+    group.throughput(Throughput::Elements(
+        LANES as u64 * u64::from(scenario.months) * u64::from(scenario.total_posts()),
+    ));
+    let mut lanes = Box::<LaneState>::default();
+    let mut state = State::default();
+    let mut stages = vec![[0u64; Stage::COUNT]; scenario.months as usize + 1];
+    let mut index = 0u64;
+    group.bench_function("reference", |b| {
+        b.iter(|| {
+            let first = index;
+            index += LANES as u64;
+            let mut months = 0;
+            simulate_lanes(
+                &setup,
+                &mut lanes,
+                &mut state,
+                first..index,
+                |i| streams_for(1, i),
+                &mut stages,
+                |_, o| months += o.months,
+            );
+            black_box(months)
         })
     });
     group.finish();
@@ -60,5 +92,5 @@ fn many_rollouts(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, one_rollout, many_rollouts);
+criterion_group!(benches, one_rollout, lanes, many_rollouts);
 criterion_main!(benches);

@@ -11,12 +11,13 @@
 
 use rayon::prelude::*;
 
+use crate::model::lanes::LaneState;
 use crate::model::{Setup, State};
 use crate::stats::Aggregate;
 use crate::stats::paired::{Indicator, NEVER, PairTables};
 
-use super::rollout::simulate;
-use super::runner::{CHUNK, RunConfig, StageRecorder};
+use super::rollout::{Outcome, simulate_lanes};
+use super::runner::{CHUNK, RunConfig};
 use super::seed::{independent_seed, streams_for};
 
 /// How the scenarios' random draws relate.
@@ -93,6 +94,15 @@ impl Acc {
     }
 }
 
+/// One worker's reused space: the lanes, a scratch state, one chunk's outcomes (rollout-major,
+/// a slot per scenario) and its tallies.
+struct PairWorker {
+    lanes: Box<LaneState>,
+    state: State,
+    outcomes: Vec<Option<Outcome>>,
+    acc: Acc,
+}
+
 /// Runs `config.rollouts` rollout indices of every scenario in `setups` and returns their
 /// aggregates and paired tallies. `progress` is called with the number of rollout indices just
 /// finished (each index simulates every scenario). Results do not depend on `config.threads`.
@@ -119,35 +129,53 @@ pub fn run_paired(
             .par_chunks_mut(chunk_len)
             .enumerate()
             .fold(
-                || (State::default(), Acc::new(setups)),
-                |(mut state, mut acc), (chunk, slots)| {
+                || PairWorker {
+                    lanes: Box::default(),
+                    state: State::default(),
+                    outcomes: Vec::new(),
+                    acc: Acc::new(setups),
+                },
+                |mut w, (chunk, slots)| {
                     let start = chunk as u64 * CHUNK;
                     let end = (start + CHUNK).min(config.rollouts);
-                    for i in start..end {
+                    let n = (end - start) as usize;
+                    // Each scenario's rollouts of the chunk, several at a time; then rollout i
+                    // of every scenario together, as the pairing needs.
+                    w.outcomes.clear();
+                    w.outcomes.resize(n * s, None);
+                    for (j, setup) in setups.iter().enumerate() {
+                        let outcomes = &mut w.outcomes;
+                        simulate_lanes(
+                            setup,
+                            &mut w.lanes,
+                            &mut w.state,
+                            start..end,
+                            |i| streams_for(seeds[j], config.first + i),
+                            &mut w.acc.aggregates[j].stage_by_month,
+                            |i, o| outcomes[(i - start) as usize * s + j] = Some(o),
+                        );
+                    }
+                    for i in 0..n {
                         let mut first_bits = 0u16;
-                        for (j, setup) in setups.iter().enumerate() {
-                            let mut streams = streams_for(seeds[j], config.first + i);
-                            let mut recorder = StageRecorder {
-                                stage_by_month: &mut acc.aggregates[j].stage_by_month,
-                            };
-                            let outcome = simulate(setup, &mut state, &mut streams, &mut recorder);
-                            acc.aggregates[j].add(&outcome);
+                        for j in 0..s {
+                            let outcome = w.outcomes[i * s + j].expect("every rollout ran");
+                            w.acc.aggregates[j].add(&outcome);
                             let bits = Indicator::bits(&outcome);
                             if j == 0 {
                                 first_bits = bits;
                             } else {
-                                acc.tables[j - 1].add(first_bits, bits);
+                                w.acc.tables[j - 1].add(first_bits, bits);
                             }
-                            slots[(i - start) as usize * s + j] = outcome
+                            slots[i * s + j] = outcome
                                 .reached_well_established
                                 .map_or(NEVER, |m| m.min(NEVER as u32 - 1) as u16);
                         }
                     }
                     progress(end - start);
-                    (state, acc)
+                    w
                 },
             )
-            .map(|(_, acc)| acc)
+            .map(|w| w.acc)
             .reduce(|| Acc::new(setups), Acc::merge)
     });
     PairedRun {

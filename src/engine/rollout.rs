@@ -2,6 +2,9 @@
 
 use rand::Rng;
 
+use std::ops::Range;
+
+use crate::model::lanes::{LANES, LaneState, step_lanes};
 use crate::model::{
     self, ChallengeKind, Factor, FoldCause, Observer, Setup, Stage, State, Streams,
 };
@@ -213,5 +216,247 @@ fn months<const NA: usize, R: Rng, O: Observer>(
         binding,
         held_at_gate,
         months: state.month,
+    }
+}
+
+/// Simulates the rollouts `indices` [`LANES`] at a time ([`crate::model::lanes`]), for a run that
+/// wants only outcomes and the stage of every month: each rollout's index and outcome go to
+/// `done` (in the order rollouts end, not index order) and each month's stage is counted in `stage_by_month`, as
+/// [`simulate`] with a stage recorder would. `streams_of(i)` gives rollout `i`'s fresh streams;
+/// `lanes` and `scratch` are reused space. Every lane gives the bits of [`simulate`] for its
+/// rollout, so the kernel, and which lane a rollout runs in, only change speed.
+#[inline]
+pub fn simulate_lanes<R: Rng + Clone>(
+    setup: &Setup,
+    lanes: &mut LaneState,
+    scratch: &mut State,
+    indices: Range<u64>,
+    streams_of: impl FnMut(u64) -> Streams<R>,
+    stage_by_month: &mut [[u64; Stage::COUNT]],
+    done: impl FnMut(u64, Outcome),
+) {
+    simulate_lanes_with(
+        Kernel::detect(),
+        setup,
+        lanes,
+        scratch,
+        indices,
+        streams_of,
+        stage_by_month,
+        done,
+    )
+}
+
+/// [`simulate_lanes`] with a chosen kernel, so that tests can prove every kernel gives the same
+/// bits.
+///
+/// # Panics
+/// When this CPU does not support `kernel` (see [`Kernel::supported`]).
+#[allow(clippy::too_many_arguments)]
+#[inline]
+pub fn simulate_lanes_with<R: Rng + Clone>(
+    kernel: Kernel,
+    setup: &Setup,
+    lanes: &mut LaneState,
+    scratch: &mut State,
+    indices: Range<u64>,
+    mut streams_of: impl FnMut(u64) -> Streams<R>,
+    stage_by_month: &mut [[u64; Stage::COUNT]],
+    mut done: impl FnMut(u64, Outcome),
+) {
+    assert!(
+        kernel.supported(),
+        "this CPU cannot run the {} kernel",
+        kernel.name()
+    );
+    assert!(stage_by_month.len() > setup.months as usize);
+    if indices.is_empty() {
+        return;
+    }
+    let mut job = LaneJob {
+        setup,
+        lanes,
+        scratch,
+        indices,
+        streams_of: &mut streams_of,
+        stage_by_month,
+        done: &mut done,
+    };
+    match kernel {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: the assertion checked that the CPU has every feature `kernel_lanes_v3` is
+        // compiled for.
+        Kernel::X86_64V3 => unsafe { kernel_lanes_v3(&mut job) },
+        _ => kernel_lanes_portable(&mut job),
+    }
+}
+
+/// Everything a lanes kernel needs, in one argument.
+struct LaneJob<'a, S, D> {
+    setup: &'a Setup,
+    lanes: &'a mut LaneState,
+    scratch: &'a mut State,
+    indices: Range<u64>,
+    streams_of: &'a mut S,
+    stage_by_month: &'a mut [[u64; Stage::COUNT]],
+    done: &'a mut D,
+}
+
+#[inline(never)]
+fn kernel_lanes_portable<R, S, D>(job: &mut LaneJob<'_, S, D>)
+where
+    R: Rng + Clone,
+    S: FnMut(u64) -> Streams<R>,
+    D: FnMut(u64, Outcome),
+{
+    model::with_agency_count!(job.setup.n_agencies, NA => lane_months::<NA, R, S, D>(job))
+}
+
+#[cfg(target_arch = "x86_64")]
+#[inline(never)]
+#[target_feature(enable = "avx,avx2,fma,bmi1,bmi2,lzcnt,movbe,popcnt")]
+fn kernel_lanes_v3<R, S, D>(job: &mut LaneJob<'_, S, D>)
+where
+    R: Rng + Clone,
+    S: FnMut(u64) -> Streams<R>,
+    D: FnMut(u64, Outcome),
+{
+    model::with_agency_count!(job.setup.n_agencies, NA => lane_months::<NA, R, S, D>(job))
+}
+
+/// What one lane has gathered of its current rollout beyond the state.
+#[derive(Clone, Copy)]
+struct LaneTally {
+    index: u64,
+    start_stage: Stage,
+    binding: [u32; Factor::COUNT],
+    held_at_gate: [u32; Stage::GATED],
+}
+
+#[inline(always)]
+fn lane_months<const NA: usize, R, S, D>(job: &mut LaneJob<'_, S, D>)
+where
+    R: Rng + Clone,
+    S: FnMut(u64) -> Streams<R>,
+    D: FnMut(u64, Outcome),
+{
+    let setup = job.setup;
+    let (first, end) = (job.indices.start, job.indices.end);
+    // A lane with no rollout left runs a copy of the first rollout's streams; its months are
+    // neither counted nor reported.
+    let mut rng: [Streams<R>; LANES] = std::array::from_fn(|l| {
+        let i = first + l as u64;
+        (job.streams_of)(if i < end { i } else { first })
+    });
+    let mut tally = [LaneTally {
+        index: 0,
+        start_stage: Stage::Idea,
+        binding: [0; Factor::COUNT],
+        held_at_gate: [0; Stage::GATED],
+    }; LANES];
+    let mut busy = [false; LANES];
+    let mut next = first;
+    for l in 0..LANES {
+        if next < end {
+            start_lane(job, &mut rng[l], &mut tally[l], l, next, false);
+            busy[l] = true;
+            next += 1;
+        } else {
+            // An idle lane still steps: give it a valid state.
+            let mut spare = rng[l].clone();
+            job.scratch.reset(setup, &mut spare);
+            job.lanes.set(l, job.scratch);
+        }
+    }
+    if setup.months == 0 {
+        for l in 0..LANES {
+            if busy[l] {
+                (job.done)(tally[l].index, outcome(job.lanes, &tally[l], l));
+            }
+        }
+        for i in next..end {
+            let mut streams = (job.streams_of)(i);
+            job.scratch.reset(setup, &mut streams);
+            let t = LaneTally {
+                index: i,
+                start_stage: job.scratch.stage,
+                binding: [0; Factor::COUNT],
+                held_at_gate: [0; Stage::GATED],
+            };
+            job.lanes.set(0, job.scratch);
+            (job.done)(i, outcome(job.lanes, &t, 0));
+        }
+        return;
+    }
+    while busy.iter().any(|&b| b) {
+        step_lanes::<NA, R>(setup, job.lanes, &mut rng);
+        let lanes = &*job.lanes;
+        let mut ended = [false; LANES];
+        for l in 0..LANES {
+            if !busy[l] {
+                continue;
+            }
+            let t = &mut tally[l];
+            t.binding[lanes.binding[l].index()] += 1;
+            let stage = lanes.stage[l].index();
+            if lanes.held_at_gate(l) {
+                t.held_at_gate[stage] += 1;
+            }
+            job.stage_by_month[lanes.month[l] as usize][stage] += 1;
+            ended[l] = lanes.folded[l].is_some() || lanes.month[l] >= setup.months;
+        }
+        for l in 0..LANES {
+            if ended[l] {
+                (job.done)(tally[l].index, outcome(job.lanes, &tally[l], l));
+                if next < end {
+                    start_lane(job, &mut rng[l], &mut tally[l], l, next, true);
+                    next += 1;
+                } else {
+                    busy[l] = false;
+                }
+            }
+        }
+    }
+}
+
+/// Starts rollout `index` in lane `l`, with fresh streams when `fresh` (otherwise `rng` already
+/// holds that rollout's).
+#[inline(never)]
+fn start_lane<R, S, D>(
+    job: &mut LaneJob<'_, S, D>,
+    rng: &mut Streams<R>,
+    tally: &mut LaneTally,
+    l: usize,
+    index: u64,
+    fresh: bool,
+) where
+    R: Rng + Clone,
+    S: FnMut(u64) -> Streams<R>,
+{
+    if fresh {
+        *rng = (job.streams_of)(index);
+    }
+    job.scratch.reset(job.setup, rng);
+    job.lanes.set(l, job.scratch);
+    *tally = LaneTally {
+        index,
+        start_stage: job.scratch.stage,
+        binding: [0; Factor::COUNT],
+        held_at_gate: [0; Stage::GATED],
+    };
+}
+
+/// Lane `l`'s rollout as an [`Outcome`].
+#[inline]
+fn outcome(lanes: &LaneState, tally: &LaneTally, l: usize) -> Outcome {
+    Outcome {
+        start_stage: tally.start_stage,
+        reached_well_established: lanes.reached_well_established[l],
+        final_stage: lanes.stage[l],
+        fold: lanes.folded[l],
+        challenges_met: lanes.challenges_met[l],
+        binding: tally.binding,
+        held_at_gate: tally.held_at_gate,
+        months: lanes.month[l],
     }
 }

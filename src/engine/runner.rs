@@ -1,13 +1,16 @@
 //! Many rollouts in parallel. Work is split into fixed chunks of rollout indices; every worker
-//! reuses one `State`; results are integer counts, so merging in any order gives the same bits
-//! for any thread count.
+//! reuses one set of lanes (several rollouts advanced together, `model::lanes`); results are
+//! integer counts, so merging in any order gives the same bits for any thread count.
+
+use std::ops::Range;
 
 use rayon::prelude::*;
 
-use crate::model::{Observer, Setup, Stage, State};
+use crate::model::lanes::LaneState;
+use crate::model::{Setup, State};
 use crate::stats::Aggregate;
 
-use super::rollout::simulate;
+use super::rollout::{Outcome, simulate_lanes};
 use super::seed::streams_for;
 
 /// Rollouts per unit of parallel work: large enough to amortise scheduling, small enough to
@@ -41,19 +44,6 @@ impl RunConfig {
     }
 }
 
-/// Records the stage of every month into the aggregate's per-month table (for `run` and for
-/// each scenario of a paired run).
-pub(super) struct StageRecorder<'a> {
-    pub(super) stage_by_month: &'a mut [[u64; Stage::COUNT]],
-}
-
-impl Observer for StageRecorder<'_> {
-    #[inline]
-    fn month_end(&mut self, _setup: &Setup, state: &State) {
-        self.stage_by_month[state.month as usize][state.stage.index()] += 1;
-    }
-}
-
 /// Runs `config.rollouts` rollouts of `setup` and returns their aggregate. `progress` is called
 /// with the number of rollouts just finished (from any worker thread).
 pub fn run(setup: &Setup, config: &RunConfig, progress: &(dyn Fn(u64) + Sync)) -> Aggregate {
@@ -66,23 +56,16 @@ pub fn run(setup: &Setup, config: &RunConfig, progress: &(dyn Fn(u64) + Sync)) -
         (0..chunks)
             .into_par_iter()
             .fold(
-                || (State::default(), Aggregate::new(setup.months)),
-                |(mut state, mut acc), chunk| {
+                || Worker::new(setup),
+                |mut w, chunk| {
                     let start = chunk * CHUNK;
                     let end = (start + CHUNK).min(config.rollouts);
-                    for i in start..end {
-                        let mut streams = streams_for(config.seed, config.first + i);
-                        let mut recorder = StageRecorder {
-                            stage_by_month: &mut acc.stage_by_month,
-                        };
-                        let outcome = simulate(setup, &mut state, &mut streams, &mut recorder);
-                        acc.add(&outcome);
-                    }
+                    w.simulate(setup, config, start..end, 0);
                     progress(end - start);
-                    (state, acc)
+                    w
                 },
             )
-            .map(|(_, acc)| acc)
+            .map(|w| w.accs.into_iter().next().expect("one aggregate"))
             .reduce(
                 || Aggregate::new(setup.months),
                 |mut a, b| {
@@ -91,6 +74,46 @@ pub fn run(setup: &Setup, config: &RunConfig, progress: &(dyn Fn(u64) + Sync)) -
                 },
             )
     })
+}
+
+/// One worker's reused space and its aggregates (one per replicate group).
+struct Worker {
+    lanes: Box<LaneState>,
+    state: State,
+    outcomes: Vec<Outcome>,
+    accs: Vec<Aggregate>,
+}
+
+impl Worker {
+    fn new(setup: &Setup) -> Self {
+        Worker {
+            lanes: Box::default(),
+            state: State::default(),
+            outcomes: Vec::new(),
+            accs: vec![Aggregate::new(setup.months)],
+        }
+    }
+
+    /// Simulates rollouts `range` (offsets from `config.first`) into aggregate `g`, several at
+    /// a time ([`simulate_lanes`]): the same aggregate as one [`super::simulate`] per rollout
+    /// recording each month's stage, since an aggregate is integer counts whatever the order.
+    fn simulate(&mut self, setup: &Setup, config: &RunConfig, range: Range<u64>, g: usize) {
+        let acc = &mut self.accs[g];
+        let outcomes = &mut self.outcomes;
+        outcomes.clear();
+        simulate_lanes(
+            setup,
+            &mut self.lanes,
+            &mut self.state,
+            range,
+            |i| streams_for(config.seed, config.first + i),
+            &mut acc.stage_by_month,
+            |_, o| outcomes.push(o),
+        );
+        for o in outcomes.iter() {
+            acc.add(o);
+        }
+    }
 }
 
 /// Rollouts per unit of parallel work in [`run_groups`]: small, because a sweep point may have
@@ -123,21 +146,18 @@ pub fn run_groups(setup: &Setup, config: &RunConfig, groups: u64) -> Vec<Aggrega
     units
         .into_par_iter()
         .fold(
-            || (State::default(), empty()),
-            |(mut state, mut accs), (g, start, end)| {
-                let acc = &mut accs[g];
-                for i in start..end {
-                    let mut streams = streams_for(config.seed, config.first + i);
-                    let mut recorder = StageRecorder {
-                        stage_by_month: &mut acc.stage_by_month,
-                    };
-                    let outcome = simulate(setup, &mut state, &mut streams, &mut recorder);
-                    acc.add(&outcome);
-                }
-                (state, accs)
+            || Worker {
+                lanes: Box::default(),
+                state: State::default(),
+                outcomes: Vec::new(),
+                accs: empty(),
+            },
+            |mut w, (g, start, end)| {
+                w.simulate(setup, config, start..end, g);
+                w
             },
         )
-        .map(|(_, accs)| accs)
+        .map(|w| w.accs)
         .reduce(empty, |mut a, b| {
             for (x, y) in a.iter_mut().zip(&b) {
                 x.merge(y);

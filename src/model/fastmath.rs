@@ -121,6 +121,47 @@ fn exp_special(x: f64) -> f64 {
     }
 }
 
+/// [`exp`] of each lane of a [`super::lanes`] vector: the same bits as four calls, with the
+/// common case (every lane in the normal range) free of branches so that it vectorises.
+#[inline(always)]
+pub fn exp_lanes<const L: usize>(x: [f64; L]) -> [f64; L] {
+    let mut out = [0.0; L];
+    // Not `all`, which stops at the first lane out of range: one test of every lane is cheaper.
+    if x.iter()
+        .fold(true, |ok, v| ok & (*v >= -708.0) & (*v <= 709.0))
+    {
+        for l in 0..L {
+            out[l] = exp_reduced(x[l]);
+        }
+    } else {
+        for l in 0..L {
+            out[l] = exp(x[l]);
+        }
+    }
+    out
+}
+
+/// [`ln`] of each lane of a [`super::lanes`] vector: the same bits as four calls, with the common
+/// case (every lane positive and normal) free of branches so that it vectorises.
+#[inline(always)]
+pub fn ln_lanes<const L: usize>(x: [f64; L]) -> [f64; L] {
+    if x.iter()
+        .all(|v| v.to_bits().wrapping_sub(MIN_NORMAL_BITS) < INFINITY_BITS - MIN_NORMAL_BITS)
+    {
+        let mut out = [0.0; L];
+        for l in 0..L {
+            out[l] = ln_normal(x[l].to_bits());
+        }
+        out
+    } else {
+        let mut out = [0.0; L];
+        for l in 0..L {
+            out[l] = ln(x[l]);
+        }
+        out
+    }
+}
+
 /// `base` to the power `e`, for a positive base: exp(e · ln base).
 #[inline]
 pub fn powf(base: f64, e: f64) -> f64 {

@@ -12,6 +12,7 @@ pub mod fastmath;
 mod funding;
 mod interaction;
 pub mod kinds;
+pub mod lanes;
 pub mod observe;
 mod progress;
 pub mod setup;
