@@ -31,6 +31,8 @@ const NF: usize = Factor::COUNT;
 const NM: usize = Milestone::COUNT;
 
 type F = [f64; LANES];
+/// 2³², as in `draw::below`: `below(u, p)` is `f64::from(u) < p · 2³²`.
+const TWO32: f64 = 4_294_967_296.0;
 type B = [bool; LANES];
 type U = [u32; LANES];
 
@@ -62,7 +64,15 @@ pub struct LaneState {
     pub filled: [B; MAX_POSTS],
     pub vacated: [B; MAX_POSTS],
     pub hybrid: [B; MAX_POSTS],
-    pub tenure: [U; MAX_POSTS],
+    /// The month a filled post's tenure counts from (`month − tenure`), as a float: tenure is
+    /// then a subtraction where it is read, rather than an addition to every filled post every
+    /// month.
+    pub filled_at: [F; MAX_POSTS],
+    /// A vacant post's tenure as the scalar state keeps it (never read by the model: 12 for a
+    /// post vacant since month 0, 0 after a departure), so that [`LaneState::get`] is exact.
+    pub vacant_tenure: [U; MAX_POSTS],
+    /// `filled` as 1.0 or 0.0, for arithmetic and comparisons across lanes.
+    pub held: [F; MAX_POSTS],
     pub understanding: [F; MAX_POSTS],
     pub trust: [F; MAX_PAIRS],
     pub contacts: [F; MAX_PAIRS],
@@ -83,6 +93,8 @@ pub struct LaneState {
     pub key_filled: U,
     pub leadership: F,
     pub challenge_active: [B; NC],
+    /// `challenge_active` as 1.0 or 0.0, for comparisons across lanes.
+    pub challenge_on: [F; NC],
     pub severity: [F; NC],
     pub challenge_agency: [[u8; LANES]; NC],
     pub challenges_met: [u8; LANES],
@@ -128,7 +140,7 @@ macro_rules! every_field {
             many: [milestones, pressure, pressure_noise, commitment_strategic,
                 commitment_operational, commitment, unresolved, contribution, time_given,
                 filled_count, strategic_filled, understanding_mean, present, filled, vacated,
-                hybrid, tenure, understanding, trust, contacts, agency_trust, stream_active,
+                hybrid, understanding, trust, contacts, agency_trust, stream_active,
                 stream_mainstream, stream_term_end, challenge_active, severity,
                 challenge_agency, factors],
             $dir)
@@ -162,7 +174,9 @@ impl Default for LaneState {
             filled: [[false; LANES]; MAX_POSTS],
             vacated: [[false; LANES]; MAX_POSTS],
             hybrid: [[false; LANES]; MAX_POSTS],
-            tenure: [[0; LANES]; MAX_POSTS],
+            filled_at: [[0.0; LANES]; MAX_POSTS],
+            vacant_tenure: [[0; LANES]; MAX_POSTS],
+            held: [[0.0; LANES]; MAX_POSTS],
             understanding: [[0.0; LANES]; MAX_POSTS],
             trust: [[0.0; LANES]; MAX_PAIRS],
             contacts: [[0.0; LANES]; MAX_PAIRS],
@@ -183,6 +197,7 @@ impl Default for LaneState {
             key_filled: [0; LANES],
             leadership: [0.0; LANES],
             challenge_active: [[false; LANES]; NC],
+            challenge_on: [[0.0; LANES]; NC],
             severity: [[0.0; LANES]; NC],
             challenge_agency: [[0; LANES]; NC],
             challenges_met: [0; LANES],
@@ -210,6 +225,15 @@ impl LaneState {
     /// is the scalar code's own.
     pub fn set(&mut self, l: usize, state: &State) {
         every_field!(self, l, state, into);
+        for p in 0..MAX_POSTS {
+            let (filled, tenure) = (state.filled[p], state.tenure[p]);
+            self.filled_at[p][l] = f64::from(state.month) - f64::from(tenure);
+            self.vacant_tenure[p][l] = if filled { 0 } else { tenure };
+            self.held[p][l] = if filled { 1.0 } else { 0.0 };
+        }
+        for k in 0..NC {
+            self.challenge_on[k][l] = if state.challenge_active[k] { 1.0 } else { 0.0 };
+        }
         for i in 0..NF {
             // A fresh cache: NaN is never equal, so the first month computes every logarithm.
             self.ln_memo[i][0][l] = f64::NAN;
@@ -221,7 +245,20 @@ impl LaneState {
     pub fn get(&self, l: usize) -> State {
         let mut state = State::default();
         every_field!(self, l, state, out);
+        for p in 0..MAX_POSTS {
+            state.tenure[p] = self.tenure(p, l);
+        }
         state
+    }
+
+    /// [`State::tenure`] of post `p` in lane `l`.
+    #[inline(always)]
+    fn tenure(&self, p: usize, l: usize) -> u32 {
+        if self.filled[p][l] {
+            (f64::from(self.month[l]) - self.filled_at[p][l]) as u32
+        } else {
+            self.vacant_tenure[p][l]
+        }
     }
 
     #[inline(always)]
@@ -232,7 +269,8 @@ impl LaneState {
     #[inline(always)]
     fn occupy(&mut self, s: &Setup, p: usize, a: usize, l: usize) {
         self.filled[p][l] = true;
-        self.tenure[p][l] = 0;
+        self.held[p][l] = 1.0;
+        self.filled_at[p][l] = f64::from(self.month[l]);
         self.filled_count[a][l] += 1;
         self.strategic_filled[a][l] += u8::from(s.post_level[p] == Level::Strategic);
         self.key_filled[l] += u32::from(s.post_key[p]);
@@ -241,7 +279,8 @@ impl LaneState {
     #[inline(always)]
     fn vacate(&mut self, s: &Setup, p: usize, a: usize, l: usize) {
         self.filled[p][l] = false;
-        self.tenure[p][l] = 0;
+        self.held[p][l] = 0.0;
+        self.vacant_tenure[p][l] = 0;
         self.filled_count[a][l] -= 1;
         self.strategic_filled[a][l] -= u8::from(s.post_level[p] == Level::Strategic);
         self.key_filled[l] -= u32::from(s.post_key[p]);
@@ -340,6 +379,34 @@ fn funding<R: rand::Rng>(s: &Setup, st: &mut LaneState, rng: &mut [Streams<R>; L
     for i in 0..s.n_streams {
         let f = &s.stream[i];
         let u: U = each(|l| rng[l].funding.next_u32());
+        if f.start == 0 && f.term == 0 {
+            // Paying and in the base budget from month 0 in every lane, for good: no flag to
+            // read, nothing ending.
+            let holder = if f.pooled {
+                1 << 6
+            } else {
+                f.agency.map_or(1 << 7, |a| 1 << a)
+            };
+            for l in 0..LANES {
+                let amount = match (f.pooled, f.agency) {
+                    (false, Some(a)) => {
+                        let a = a as usize;
+                        f.monthly
+                            * (1.0
+                                - fp.pressure_withdrawal
+                                    * st.pressure[a][l]
+                                    * (1.0 - st.commitment_strategic[a][l]))
+                    }
+                    _ => f.monthly,
+                };
+                available[l] += amount;
+                if f.pooled {
+                    pooled[l] += amount;
+                }
+                holders[l] |= holder;
+            }
+            continue;
+        }
         // A stream starts, or reaches the end of a term, in few months: find out for every lane
         // without a branch, and run the scalar code only for a lane where it does.
         let mut turning = [false; LANES];
@@ -468,41 +535,65 @@ fn staffing<const NA: usize, R: rand::Rng>(
             active_mask[l] |= (st.stream_active[i][l] as u8) << i;
         }
     }
+    // The departure thresholds are at most 2³², so as floats they are exact and compare with a
+    // draw as the integers do.
+    let mut leave = [[0.0; 2]; MAX_AGENCIES];
+    for (a, limits) in leave.iter_mut().enumerate().take(NA) {
+        let ag = &s.agency[a];
+        *limits = [ag.leave_threshold as f64, ag.leave_threshold_short as f64];
+    }
     for p in 0..s.n_posts {
         let a = s.post_agency[p] as usize;
         let ag = &s.agency[a];
         let streams = s.post_streams[p];
-        // The thresholds are below 2³² + 1, so as floats they are exact and compare as the
-        // integers do.
-        let (limit, limit_short) = (ag.leave_threshold as f64, ag.leave_threshold_short as f64);
         let u: U = each(|l| rng[l].staffing.next_u32());
         // Most months no lane's post changes hands: decide that for every lane without a
-        // branch, and run the scalar code only for a lane where it does.
-        let mut leaves = [false; LANES];
-        let mut joins = [false; LANES];
+        // branch, and run the scalar code only for a lane where it does. The draw is a departure
+        // below the leaving threshold when the post is filled, and a refill below the refill
+        // chance when it is vacant and funded (`below`'s p · 2³²); otherwise nothing (−1).
+        let mut threshold = [0.0; LANES];
+        if streams == 0 {
+            // Never short-term, always funded.
+            for l in 0..LANES {
+                let refill = refill[a][l] * TWO32;
+                threshold[l] = if st.held[p][l] != 0.0 {
+                    leave[a][0]
+                } else {
+                    refill
+                };
+            }
+        } else {
+            for l in 0..LANES {
+                let short = streams & st.streams_ending[l] != 0;
+                let funded = streams & active_mask[l] != 0;
+                threshold[l] = if st.filled[p][l] {
+                    leave[a][usize::from(short)]
+                } else if funded {
+                    refill[a][l] * TWO32
+                } else {
+                    -1.0
+                };
+            }
+        }
         let mut any = false;
         for l in 0..LANES {
-            let filled = st.filled[p][l];
-            st.tenure[p][l] += u32::from(filled);
-            let short = streams & st.streams_ending[l] != 0;
-            let limit = if short { limit_short } else { limit };
-            let funded = (streams == 0) | (streams & active_mask[l] != 0);
-            leaves[l] = filled & (f64::from(u[l]) < limit);
-            joins[l] = !filled & funded & below(u[l], refill[a][l]);
-            any |= leaves[l] | joins[l];
+            any |= f64::from(u[l]) < threshold[l];
         }
         if !any {
             continue;
         }
         for l in 0..LANES {
-            if leaves[l] {
+            if f64::from(u[l]) >= threshold[l] {
+                continue;
+            }
+            if st.filled[p][l] {
                 let limit = if streams & st.streams_ending[l] != 0 {
                     ag.leave_threshold_short
                 } else {
                     ag.leave_threshold
                 };
                 depart(s, st, p, a, l, embedding, f64::from(u[l]) / limit as f64);
-            } else if joins[l] {
+            } else {
                 appoint(s, st, p, a, l, below(u[l], refill[a][l] * sp.hybrid_share));
             }
         }
@@ -584,12 +675,16 @@ fn summarise<const NA: usize>(s: &Setup, st: &mut LaneState) {
         st.vacancy_share[l] = (s.n_posts as u32 - filled_total[l]) as f64 * s.inv_posts;
     }
     let mut lead_sum = [0.0; LANES];
+    let month: F = each(|l| f64::from(st.month[l]));
     for &p in &s.key_posts[..s.n_key_posts as usize] {
         let p = p as usize;
         for l in 0..LANES {
-            // Adding +0 for a vacant post leaves the (non-negative) sum's bits unchanged.
-            let lead = 0.5 + 0.5 * (st.tenure[p][l] as f64 * s.inv_leader_ramp).min(1.0);
-            lead_sum[l] += if st.filled[p][l] { lead } else { 0.0 };
+            // Tenure is a whole number of months, exact as a float. A vacant post adds
+            // `lead · 0 = +0` (its `filled_at` is finite), which leaves the (non-negative) sum's
+            // bits unchanged.
+            let tenure = month[l] - st.filled_at[p][l];
+            let lead = 0.5 + 0.5 * (tenure * s.inv_leader_ramp).min(1.0);
+            lead_sum[l] += lead * st.held[p][l];
         }
     }
     for l in 0..LANES {
@@ -658,7 +753,7 @@ fn interaction<const NA: usize, R: rand::Rng>(
         for p in ag.first_post as usize..(ag.first_post + ag.n_posts) as usize {
             for l in 0..LANES {
                 let g = 1.0 - e[l];
-                let held = if st.filled[p][l] { 1.0 } else { 0.0 };
+                let held = st.held[p][l];
                 let un = &mut st.understanding[p][l];
                 before[l] += *un * held;
                 *un += (1.0 - *un) * g;
@@ -768,32 +863,52 @@ fn challenges<const NA: usize, R: rand::Rng>(
     for k in 0..NC {
         let [rate, severity_scale, resolution] = s.challenge[k];
         let u: U = each(|l| rng[l].challenges.next_u32());
+        // The draw raises an inactive kind below its onset chance and resolves an active one
+        // below its resolution chance (`below`'s p · 2³²): decide for every lane without a
+        // branch, and run the scalar code only where one of them happens.
+        let mut threshold = [0.0; LANES];
+        let mut any = false;
         for l in 0..LANES {
             let d = drivers[k][l];
-            if !st.challenge_active[k][l] {
-                if below(u[l], rate * d) {
+            let raise = rate * d * TWO32;
+            let resolve = resolution * capacity[l] * (1.0 - 0.5 * d) * TWO32;
+            threshold[l] = if st.challenge_on[k][l] != 0.0 {
+                resolve
+            } else {
+                raise
+            };
+            any |= f64::from(u[l]) < threshold[l];
+        }
+        if any {
+            for l in 0..LANES {
+                if f64::from(u[l]) >= threshold[l] {
+                    continue;
+                }
+                if st.challenge_active[k][l] {
+                    let agency = st.challenge_agency[k][l] as usize;
+                    st.challenge_active[k][l] = false;
+                    st.challenge_on[k][l] = 0.0;
+                    st.unresolved[agency][l] =
+                        (st.unresolved[agency][l] - cp.issue_gain * st.severity[k][l]).max(0.0);
+                    st.severity[k][l] = 0.0;
+                } else {
+                    let d = drivers[k][l];
                     let severity = (severity_scale * (0.5 + d)).min(1.0);
                     let agency = affected[k][l];
                     st.challenge_active[k][l] = true;
+                    st.challenge_on[k][l] = 1.0;
                     st.severity[k][l] = severity;
                     st.challenge_agency[k][l] = agency as u8;
                     st.challenges_met[l] |= 1 << k;
                     st.unresolved[agency][l] =
                         (st.unresolved[agency][l] + cp.issue_gain * severity).min(1.0);
                 }
-            } else if below(u[l], resolution * capacity[l] * (1.0 - 0.5 * d)) {
-                let agency = st.challenge_agency[k][l] as usize;
-                st.challenge_active[k][l] = false;
-                st.unresolved[agency][l] =
-                    (st.unresolved[agency][l] - cp.issue_gain * st.severity[k][l]).max(0.0);
-                st.severity[k][l] = 0.0;
             }
-            // An inactive kind's severity is 0, and adding +0 leaves the sum's bits unchanged.
-            drag[l] += if st.challenge_active[k][l] {
-                st.severity[k][l]
-            } else {
-                0.0
-            };
+        }
+        // An inactive kind's severity is +0 (it is set to 0 on resolution), which leaves the
+        // (non-negative) sum's bits unchanged.
+        for l in 0..LANES {
+            drag[l] += st.severity[k][l];
         }
     }
     for l in 0..LANES {
@@ -1099,7 +1214,7 @@ fn max_unresolved(s: &Setup, st: &LaneState, l: usize) -> f64 {
 fn criteria(s: &Setup, st: &LaneState, l: usize) -> [bool; Criterion::COUNT] {
     let pp = &s.params.progress;
     let key_permanent = st.key_filled[l] == s.n_key_posts
-        && (0..s.n_posts).all(|p| !s.post_key[p] || st.tenure[p][l] >= pp.permanent_tenure);
+        && (0..s.n_posts).all(|p| !s.post_key[p] || st.tenure(p, l) >= pp.permanent_tenure);
     let time_given: f64 = st.contribution[..s.n_agencies]
         .iter()
         .map(|c| c[l])
