@@ -5,9 +5,11 @@
 //! 1. [`scenario`] reads a TOML scenario (with its `extends` chain), resolves defaults and
 //!    validates every value before any compute.
 //! 2. [`model::Setup`] compiles it into small arrays; [`model::step`] advances one initiative
-//!    one month through the eight processes of MODEL.md §3.
+//!    one month through the eight processes of MODEL.md §3, and [`model::lanes`] advances four
+//!    at once, one per lane of a vector register, with the same bits for each.
 //! 3. [`engine`] derives one random stream per process from `(seed, rollout)`, runs rollouts in
-//!    parallel with rayon and folds their [`engine::Outcome`]s into a [`stats::Aggregate`].
+//!    parallel with rayon, four at a time on each worker, and folds their [`engine::Outcome`]s
+//!    into a [`stats::Aggregate`].
 //! 4. [`stats::Summary`] turns counts into shares with Wilson intervals.
 //! 5. [`export`] and [`plot`] write files; [`output`] makes a result directory appear whole or
 //!    not at all, with its manifest.
