@@ -6,20 +6,79 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use common::{load, shipped};
 use partnersim::engine::{Kernel, Outcome, simulate_lanes_with, simulate_with, streams_for};
 use partnersim::model::lanes::{self, LANES, LaneState};
-use partnersim::model::{Observer, Setup, Stage, State};
+use partnersim::model::{Event, Observer, Setup, Stage, State};
 
 const SEED: u64 = 47;
 
-/// Every shipped scenario and the four-agency fixture.
+/// Every shipped scenario and every fixture (a four-agency one, and extremes: an ideal
+/// initiative, an uncommitted one, steady money, one where the lead and the funding fold
+/// together).
 fn files() -> Vec<String> {
     let mut files = shipped();
-    files.push("tests/fixtures/four_agencies.toml".to_string());
+    for fixture in [
+        "four_agencies",
+        "ideal",
+        "uncommitted",
+        "steady_money",
+        "lead_and_funding_fold_together",
+    ] {
+        files.push(format!("tests/fixtures/{fixture}.toml"));
+    }
     files
+}
+
+/// Every file of [`files`] compiled, two variants of the reference scenario that fold in the ways
+/// no shipped scenario does (partners below a floor they cannot reach; every post vacant from the
+/// start with a one-month limit on vacant key staff), and one with no months at all.
+fn setups() -> Vec<(String, Setup)> {
+    let mut setups: Vec<(String, Setup)> = files()
+        .into_iter()
+        .map(|f| {
+            let setup = Setup::new(&load(&f));
+            (f, setup)
+        })
+        .collect();
+    let reference = Setup::new(&load("scenarios/reference.toml"));
+    let mut partners = reference.clone();
+    partners.params.folding.partner_commitment_floor = 0.95;
+    setups.push(("reference, partner floor 0.95".to_string(), partners));
+    let mut vacant = reference;
+    vacant.params.folding.key_staff_months = 1;
+    for agency in &mut vacant.agency {
+        agency.initial_vacancy = 1.0;
+    }
+    setups.push(("reference, all posts vacant".to_string(), vacant.clone()));
+    // Validation requires at least one month, but a `Setup` built in code may have none.
+    let mut none = vacant;
+    none.months = 0;
+    setups.push(("reference, no months".to_string(), none));
+    setups
+}
+
+/// Counts the scalar step's events by kind (a setback and a fold also by cause), so that the
+/// test can show that every rare path, which the lanes run as scalar code for one lane, was
+/// compared.
+#[derive(Default)]
+struct Kinds(BTreeMap<String, u64>);
+
+impl Observer for Kinds {
+    fn event(&mut self, _month: u32, event: Event) {
+        let kind = match event {
+            Event::Setback { cause, .. } => format!("Setback {cause:?}"),
+            Event::Folded { cause } => format!("Folded {cause:?}"),
+            other => format!("{other:?}")
+                .split([' ', '{'])
+                .next()
+                .unwrap_or_default()
+                .to_string(),
+        };
+        *self.0.entry(kind).or_default() += 1;
+    }
 }
 
 /// The scalar state as a lane reports it: `ln_memo` is a cache whose contents differ by design.
@@ -44,8 +103,8 @@ fn every_lane_follows_the_scalar_step_month_by_month() {
     const BATCHES: u64 = 6;
     let mut counts = BTreeSet::new();
     let mut compared = 0u64;
-    for file in files() {
-        let setup = Setup::new(&load(&file));
+    let mut kinds = Kinds::default();
+    for (file, setup) in setups() {
         counts.insert(setup.n_agencies);
         for batch in 0..BATCHES {
             let mut lanes = LaneState::default();
@@ -69,7 +128,7 @@ fn every_lane_follows_the_scalar_step_month_by_month() {
                     if !live[l] {
                         continue;
                     }
-                    partnersim::model::step(&setup, &mut scalar[l], &mut scalar_rng[l], &mut ());
+                    partnersim::model::step(&setup, &mut scalar[l], &mut scalar_rng[l], &mut kinds);
                     let (want, got) = (comparable(&scalar[l]), format!("{:#?}", lanes.get(l)));
                     assert!(
                         want == got,
@@ -86,6 +145,31 @@ fn every_lane_follows_the_scalar_step_month_by_month() {
     // Each agency count has its own compiled copy of the step.
     assert_eq!(counts, BTreeSet::from([2, 3, 4, 5]));
     assert!(compared > 1000, "{compared}");
+    // Every path that runs as scalar code in one lane happened in some compared month.
+    for kind in [
+        "Departure",
+        "Appointment",
+        "FundingStarted",
+        "FundingRenewed",
+        "FundingMainstreamed",
+        "FundingEnded",
+        "Reorganisation",
+        "ChallengeRaised",
+        "ChallengeResolved",
+        "Advanced",
+        "Setback KeyPersonLost",
+        "Setback FundingCliff",
+        "Folded LeadCommitment",
+        "Folded Funding",
+        "Folded PartnerWithdrawal",
+        "Folded KeyStaff",
+    ] {
+        assert!(
+            kinds.0.get(kind).is_some_and(|&n| n > 0),
+            "no {kind} in any compared month: {:?}",
+            kinds.0
+        );
+    }
 }
 
 /// Counts each month's stage, as the engine's stage recorder does.
@@ -102,8 +186,7 @@ fn simulate_lanes_reports_what_simulate_does_under_every_kernel() {
     let kernels: Vec<Kernel> = Kernel::ALL.into_iter().filter(|k| k.supported()).collect();
     let mut folded = 0;
     let mut state = State::default();
-    for file in files() {
-        let setup = Setup::new(&load(&file));
+    for (file, setup) in setups() {
         let months = setup.months as usize;
         // None, fewer than the lanes, and enough that lanes start new rollouts mid-run.
         for (first, n) in [(0u64, 0u64), (3, 1), (10, 3), (5, 45)] {

@@ -559,6 +559,46 @@ mod tests {
         assert!(worst < 1e-13, "worst relative error {worst:e}");
     }
 
+    /// The lane versions give each lane the bits of the scalar function, whether every lane is
+    /// in the common range (the branch-free path) or some lane is not (the fallback).
+    #[test]
+    fn lanes_give_the_scalar_bits_in_every_mix_of_lanes() {
+        let values = [
+            -1000.0,
+            -708.5,
+            -708.0,
+            -0.3,
+            -0.0,
+            0.0,
+            5e-324,
+            1e-300,
+            0.5,
+            1.0,
+            709.0,
+            709.5,
+            710.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ];
+        let same = |a: f64, b: f64| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan());
+        let mut fallbacks = 0;
+        for (i, &a) in values.iter().enumerate() {
+            for &b in &values[i..] {
+                // Each value beside an ordinary one, in both lanes, and beside another value.
+                for x in [[a, 0.5, 2.0, b], [0.75, b, a, 3.0]] {
+                    let (e, l) = (exp_lanes(x), ln_lanes(x));
+                    for k in 0..4 {
+                        assert!(same(e[k], exp(x[k])), "exp {x:?} lane {k}");
+                        assert!(same(l[k], ln(x[k])), "ln {x:?} lane {k}");
+                    }
+                    fallbacks += usize::from(x.iter().any(|v| v.is_nan() || v.abs() >= 700.0));
+                }
+            }
+        }
+        assert!(fallbacks > 0);
+    }
+
     #[test]
     fn special_values_follow_the_standard_library() {
         assert_eq!(ln(1.0), 0.0);
