@@ -56,7 +56,7 @@ pub fn run(setup: &Setup, config: &RunConfig, progress: &(dyn Fn(u64) + Sync)) -
         (0..chunks)
             .into_par_iter()
             .fold(
-                || Worker::new(setup),
+                || Worker::new(setup, 1),
                 |mut w, chunk| {
                     let start = chunk * CHUNK;
                     let end = (start + CHUNK).min(config.rollouts);
@@ -85,12 +85,13 @@ struct Worker {
 }
 
 impl Worker {
-    fn new(setup: &Setup) -> Self {
+    /// Empty space and `groups` empty aggregates.
+    fn new(setup: &Setup, groups: usize) -> Self {
         Worker {
             lanes: Box::default(),
             state: State::default(),
             outcomes: Vec::new(),
-            accs: vec![Aggregate::new(setup.months)],
+            accs: vec![Aggregate::new(setup.months); groups],
         }
     }
 
@@ -146,12 +147,7 @@ pub fn run_groups(setup: &Setup, config: &RunConfig, groups: u64) -> Vec<Aggrega
     units
         .into_par_iter()
         .fold(
-            || Worker {
-                lanes: Box::default(),
-                state: State::default(),
-                outcomes: Vec::new(),
-                accs: empty(),
-            },
+            || Worker::new(setup, groups as usize),
             |mut w, (g, start, end)| {
                 w.simulate(setup, config, start..end, g);
                 w

@@ -4,7 +4,9 @@
 //! protected.
 
 use super::draw::below;
+use super::setup::StreamSetup;
 use super::{Event, Observer, Setup, State};
+use crate::scenario::FundingParams;
 
 /// Set bits of each byte: the fund-holder count of a holder mask (x86-64's baseline has no
 /// population-count instruction, and the portable fallback is a dozen operations).
@@ -17,6 +19,36 @@ const ONES: [u8; 256] = {
     }
     table
 };
+
+/// What active stream `f` pays this month. An agency's own, non-pooled money is partly
+/// withdrawn under budget pressure, the less the more strategically committed the agency is
+/// (`agency(a)` gives that agency's pressure and strategic commitment); pooled and grant money is
+/// paid in full. Shared with the lanes step, so that both compute it alike.
+#[inline(always)]
+pub(super) fn amount(
+    f: &StreamSetup,
+    fp: &FundingParams,
+    agency: impl FnOnce(usize) -> (f64, f64),
+) -> f64 {
+    match (f.pooled, f.agency) {
+        (false, Some(a)) => {
+            let (pressure, commitment) = agency(a as usize);
+            f.monthly * (1.0 - fp.pressure_withdrawal * pressure * (1.0 - commitment))
+        }
+        _ => f.monthly,
+    }
+}
+
+/// The fund-holder bit of stream `f` (see `holders` in [`funding`]): the pool, all grant and
+/// joint money together, or the paying agency.
+#[inline(always)]
+pub(super) fn holder(f: &StreamSetup) -> u32 {
+    if f.pooled {
+        1 << 6
+    } else {
+        f.agency.map_or(1 << 7, |a| 1 << a)
+    }
+}
 
 #[inline(always)]
 pub(super) fn funding<R: rand::Rng, O: Observer>(
@@ -59,24 +91,12 @@ pub(super) fn funding<R: rand::Rng, O: Observer>(
                 continue;
             }
         }
-        let amount = match (f.pooled, f.agency) {
-            (false, Some(a)) => {
-                let a = a as usize;
-                f.monthly
-                    * (1.0
-                        - fp.pressure_withdrawal
-                            * st.pressure[a]
-                            * (1.0 - st.commitment_strategic[a]))
-            }
-            _ => f.monthly,
-        };
+        let amount = amount(f, fp, |a| (st.pressure[a], st.commitment_strategic[a]));
         available += amount;
         if f.pooled {
             pooled += amount;
-            holders |= 1 << 6;
-        } else {
-            holders |= f.agency.map_or(1 << 7, |a| 1 << a);
         }
+        holders |= holder(f);
         if !st.stream_mainstream[i] {
             let left = st.stream_term_end[i].saturating_sub(month);
             if left <= window {

@@ -19,6 +19,7 @@
 
 use super::draw::{Streams, below, chance, normal, uniform};
 use super::fastmath;
+use super::funding;
 use super::kinds::{ChallengeKind, Criterion, Factor, FoldCause, Level, Milestone, Stage};
 use super::setup::RECIPROCAL;
 use super::{MAX_AGENCIES, MAX_PAIRS, MAX_POSTS, MAX_STREAMS, Setup, State, pairs};
@@ -382,23 +383,11 @@ fn funding<R: rand::Rng>(s: &Setup, st: &mut LaneState, rng: &mut [Streams<R>; L
         if f.start == 0 && f.term == 0 {
             // Paying and in the base budget from month 0 in every lane, for good: no flag to
             // read, nothing ending.
-            let holder = if f.pooled {
-                1 << 6
-            } else {
-                f.agency.map_or(1 << 7, |a| 1 << a)
-            };
+            let holder = funding::holder(f);
             for l in 0..LANES {
-                let amount = match (f.pooled, f.agency) {
-                    (false, Some(a)) => {
-                        let a = a as usize;
-                        f.monthly
-                            * (1.0
-                                - fp.pressure_withdrawal
-                                    * st.pressure[a][l]
-                                    * (1.0 - st.commitment_strategic[a][l]))
-                    }
-                    _ => f.monthly,
-                };
+                let amount = funding::amount(f, fp, |a| {
+                    (st.pressure[a][l], st.commitment_strategic[a][l])
+                });
                 available[l] += amount;
                 if f.pooled {
                     pooled[l] += amount;
@@ -429,24 +418,14 @@ fn funding<R: rand::Rng>(s: &Setup, st: &mut LaneState, rng: &mut [Streams<R>; L
             if !st.stream_active[i][l] {
                 continue;
             }
-            let amount = match (f.pooled, f.agency) {
-                (false, Some(a)) => {
-                    let a = a as usize;
-                    f.monthly
-                        * (1.0
-                            - fp.pressure_withdrawal
-                                * st.pressure[a][l]
-                                * (1.0 - st.commitment_strategic[a][l]))
-                }
-                _ => f.monthly,
-            };
+            let amount = funding::amount(f, fp, |a| {
+                (st.pressure[a][l], st.commitment_strategic[a][l])
+            });
             available[l] += amount;
             if f.pooled {
                 pooled[l] += amount;
-                holders[l] |= 1 << 6;
-            } else {
-                holders[l] |= f.agency.map_or(1 << 7, |a| 1 << a);
             }
+            holders[l] |= funding::holder(f);
             if !st.stream_mainstream[i][l] {
                 let left = st.stream_term_end[i][l].saturating_sub(st.month[l]);
                 if left <= window {
